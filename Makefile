@@ -1,0 +1,39 @@
+# Two commands on a fresh machine:
+#   make figures   set up .venv, then execute every notebook headless on the seed
+#   make test      set up .venv, then run the test suite
+# Options: make figures TEXT=path/to/article.txt OUT=path/to/dir
+ROOT := $(patsubst %/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := $(ROOT)/.venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+TEXT ?= $(ROOT)/seeds/000_ddd04bb6ad02cd99.txt
+OUT ?= $(ROOT)/figures
+
+.PHONY: setup figures test study benchmark validate clean
+
+setup: $(STAMP)
+
+$(STAMP): $(ROOT)/pyproject.toml $(ROOT)/requirements/constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet -c $(ROOT)/requirements/constraints.txt -e "$(ROOT)[test]"
+	touch $(STAMP)
+
+figures: setup
+	$(BIN)/python -m analysis figures --text "$(abspath $(TEXT))" --out "$(abspath $(OUT))"
+
+study: setup
+	$(BIN)/python -m analysis study --text "$(abspath $(TEXT))" --out "$(abspath $(OUT))"
+
+test: setup
+	cd $(ROOT) && $(BIN)/python -m pytest
+
+benchmark: setup
+	cd $(ROOT) && $(BIN)/python benchmarks/bench_tokenise.py
+
+validate: setup
+	cd $(ROOT) && $(BIN)/python benchmarks/validate_sentiment.py
+
+clean:
+	rm -rf $(ROOT)/build

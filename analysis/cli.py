@@ -1,0 +1,82 @@
+"""Command line: ``python -m analysis <command>``.
+
+Commands:
+    describe PATH        title, sections, paragraphs, sentences and tokens of an article
+    figures              execute every notebook headless and write the figures
+
+Errors in the input are printed as one line on standard error, with exit
+status 2 and no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from analysis import __version__, paths
+from analysis.errors import AnalysisError
+
+
+def _describe(args: argparse.Namespace) -> int:
+    from analysis import corpus, tokenise
+
+    doc = corpus.load(args.path, encoding=args.encoding)
+    sents = tokenise.sentences(doc)
+    print(f"title:      {doc.title}")
+    print(f"source:     {doc.meta['source']}")
+    print(f"sha256:     {doc.meta['sha256']}")
+    if doc.meta.get("byline"):
+        print(f"byline:     {doc.meta['byline']}")
+    print(f"sections:   {len(doc.sections)}")
+    for section in doc.sections:
+        n = int(sents.loc[sents["section"] == section.label, "n_words"].sum())
+        print(f"  {section.index}. {section.label} ({n} words)")
+    print(f"paragraphs: {len(doc.text_paragraphs)}")
+    print(f"sentences:  {len(sents)}")
+    print(f"tokens:     {len(tokenise.words(doc))}")
+    print(f"words:      {tokenise.word_count(doc)}")
+    return 0
+
+
+def _figures(args: argparse.Namespace) -> int:
+    from analysis import pipeline
+
+    done = pipeline.run(text=Path(args.text), out=Path(args.out), seed=args.seed, only=args.only)
+    print(f"executed {len(done)} notebook(s); figures in {Path(args.out).resolve()}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (subcommands register here)."""
+    parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("describe", help="describe a plain-text article")
+    p.add_argument("path", help="a plain-text article file")
+    p.add_argument("--encoding", default=None, help="text encoding (default UTF-8)")
+    p.set_defaults(func=_describe)
+
+    p = sub.add_parser("figures", help="execute the notebooks headless and write the figures")
+    p.add_argument("--text", default=str(paths.SEED_TEXT), help="article to analyse (default: the seed)")
+    p.add_argument("--out", default=str(paths.FIGURES), help="folder for figures and manifest")
+    p.add_argument("--seed", type=int, default=None, help="random seed (default: the suite's)")
+    p.add_argument("--only", nargs="*", default=None, help="notebook name prefixes to run, e.g. 01 04")
+    p.set_defaults(func=_figures)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "seed", 0) is None:
+        from analysis.pipeline import DEFAULT_SEED
+
+        args.seed = DEFAULT_SEED
+    try:
+        return args.func(args)
+    except AnalysisError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2

@@ -1,0 +1,354 @@
+"""The source text as a document: article body, sections, paragraphs, metadata.
+
+:func:`load` reads a saved article page (plain text, UTF-8 by default) and
+separates the article from the page furniture around it, using the rules in
+``analysis/lexicons/furniture.yml``:
+
+1. The text is split into *blocks* at blank lines.
+2. The first block is the **title** when it is title-like (at most
+   ``title_max_words`` words, no sentence-final punctuation) and more follows.
+3. Parenthesised **editorial notes** before the first running paragraph go to
+   ``meta["editorial_note"]``.
+4. The article ends before the **byline** (``meta["byline"]``) or, when there
+   is none, before the first paragraph matching an ``end_of_article`` rule
+   (share buttons, disclaimers, teasers, subscription appeals). Everything from
+   there on is dropped and never analysed.
+5. Inside the body, a **heading** is a short, single-line, title-like block
+   (see :data:`HEADING_MAX_WORDS`) followed by running text. Each heading
+   opens a section; text before the first heading forms an untitled section,
+   and a text with no headings is one untitled section.
+
+``Document.body`` is a verbatim slice of the source text (line endings
+normalised to ``\\n``), so every offset in every table points into it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from analysis import lexicons
+from analysis.errors import InputError
+from analysis.normalise import normalise
+
+#: A heading has at most this many words. The longest heading in the seed has
+#: six; headlines in news style rarely exceed ten.
+HEADING_MAX_WORDS = 10
+#: Share of control characters (other than tab and newline) above which a
+#: decoded file is taken to be binary rather than text.
+BINARY_CONTROL_SHARE = 0.01
+#: Bytes inspected for a NUL byte, the surest sign of a binary file.
+BINARY_SNIFF_BYTES = 8192
+#: Label of a section that has no heading.
+UNTITLED = "(untitled)"
+
+_BLOCK_SEP = re.compile(r"\n[ \t]*\n\s*")
+_FINAL_PUNCT = tuple('.,;:!?"\'…)]')
+_WORD = re.compile(r"\w+(?:[-'.]\w+)*")
+
+
+@dataclass(frozen=True)
+class Section:
+    """A headed section of the body: ``body[start:end]`` includes its heading.
+
+    Attributes:
+        index: 1-based position in the document.
+        heading: the heading text, or ``""`` for an untitled section.
+        start, end: character offsets into ``Document.body``.
+        text_start: offset where the running text after the heading begins.
+    """
+
+    index: int
+    heading: str
+    start: int
+    end: int
+    text_start: int
+
+    @property
+    def label(self) -> str:
+        """The heading, or ``"(untitled)"``: the value used in ``section`` columns."""
+        return self.heading or UNTITLED
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A block of the body between blank lines.
+
+    Attributes:
+        index: 1-based position in the document (headings included).
+        start, end: character offsets into ``Document.body``.
+        section: index of the section it belongs to.
+        kind: ``"heading"`` or ``"text"``.
+    """
+
+    index: int
+    start: int
+    end: int
+    section: int
+    kind: str
+
+
+@dataclass(eq=False)
+class Document:
+    """One article: its body, structure and metadata.
+
+    Attributes:
+        title: the title line, or the file stem when the text has none.
+        body: the article text only, furniture removed.
+        sections: headed sections, in order, covering the body.
+        paragraphs: every paragraph, headings included.
+        meta: ``source``, ``sha256`` (of the file's bytes), ``encoding``,
+            ``byline``, ``editorial_note``, ``dropped_paragraphs`` and
+            ``body_offset`` (where the body starts in the decoded text).
+    """
+
+    title: str
+    body: str
+    sections: tuple[Section, ...]
+    paragraphs: tuple[Paragraph, ...]
+    meta: dict = field(default_factory=dict)
+    _cache: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def text_paragraphs(self) -> tuple[Paragraph, ...]:
+        """Paragraphs of running text (headings left out)."""
+        return tuple(p for p in self.paragraphs if p.kind == "text")
+
+    @property
+    def normalised(self) -> str:
+        """``body`` after :func:`analysis.normalise.normalise` (same offsets)."""
+        if "normalised" not in self._cache:
+            self._cache["normalised"] = normalise(self.body)
+        return self._cache["normalised"]
+
+    def section_at(self, offset: int) -> Section:
+        """The section containing character ``offset`` of the body."""
+        for section in reversed(self.sections):
+            if section.start <= offset:
+                return section
+        return self.sections[0]
+
+    def cached(self, key: str, compute):
+        """Return ``compute()`` once per document and key (used by the analyses)."""
+        if key not in self._cache:
+            self._cache[key] = compute()
+        return self._cache[key]
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state["_cache"] = {}
+        return state
+
+
+@dataclass(frozen=True)
+class _Rules:
+    title_max_words: int
+    editorial_note: tuple[re.Pattern, ...]
+    byline: tuple[re.Pattern, ...]
+    end_of_article: tuple[re.Pattern, ...]
+
+
+def _compile(data: Mapping, key: str, label: str) -> tuple[re.Pattern, ...]:
+    out = []
+    for pattern in lexicons.string_list(data, key, label=label):
+        try:
+            out.append(re.compile(pattern))
+        except re.error as exc:
+            raise lexicons.LexiconError(f"{label}: bad pattern under {key!r}: {pattern!r} ({exc})") from None
+    return tuple(out)
+
+
+@lru_cache(maxsize=8)
+def _packaged_rules() -> _Rules:
+    return rules(None)
+
+
+def rules(source: lexicons.Source) -> _Rules:
+    """Load and compile furniture rules (``None``: the packaged file)."""
+    data = lexicons.load(source, name="furniture", required=("byline", "end_of_article"))
+    label = data["meta"]["loaded_from"]
+    max_words = data.get("title_max_words", 20)
+    if not isinstance(max_words, int) or max_words < 1:
+        raise lexicons.LexiconError(f"{label}: 'title_max_words' must be a positive integer")
+    return _Rules(
+        title_max_words=max_words,
+        editorial_note=_compile(data, "editorial_note", label),
+        byline=_compile(data, "byline", label),
+        end_of_article=_compile(data, "end_of_article", label),
+    )
+
+
+def _blocks(text: str) -> Iterator[tuple[int, int]]:
+    """Yield (start, end) of each blank-line-separated block, whitespace trimmed."""
+    pos = 0
+    for sep in _BLOCK_SEP.finditer(text):
+        yield from _trimmed(text, pos, sep.start())
+        pos = sep.end()
+    yield from _trimmed(text, pos, len(text))
+
+
+def _trimmed(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    chunk = text[start:end]
+    stripped = chunk.strip()
+    if stripped:
+        lead = len(chunk) - len(chunk.lstrip())
+        yield start + lead, start + lead + len(stripped)
+
+
+def _n_words(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def _title_like(text: str, max_words: int) -> bool:
+    norm = normalise(text)
+    return (
+        "\n" not in text
+        and 0 < _n_words(norm) <= max_words
+        and not norm.endswith(_FINAL_PUNCT)
+        and not norm.startswith(("(", '"', "'"))
+        and (norm[0].isupper() or norm[0].isdigit())
+    )
+
+
+def _matches(patterns: tuple[re.Pattern, ...], text: str) -> bool:
+    norm = normalise(text)
+    return any(p.search(norm) for p in patterns)
+
+
+def from_text(text: str, *, source: str = "<string>", sha256: str | None = None,
+              encoding: str = "utf-8", furniture: lexicons.Source = None) -> Document:
+    """Build a :class:`Document` from a string (see the module docstring for the rules).
+
+    Args:
+        text: the whole saved page or article as text.
+        source: where the text came from, kept in ``meta["source"]``.
+        sha256: hash of the source bytes; computed from ``text`` when omitted.
+        encoding: the encoding the text was decoded from, for the record.
+        furniture: furniture rules: ``None`` for the packaged file, or a path
+            or mapping with the same keys.
+
+    Raises:
+        InputError: the text is empty or has no sentences once furniture is removed.
+    """
+    rule = _packaged_rules() if furniture is None else rules(furniture)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if sha256 is None:
+        sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    blocks = list(_blocks(text))
+    if not blocks:
+        raise InputError(f"{source}: the text is empty")
+
+    def block(i: int) -> str:
+        return text[blocks[i][0]:blocks[i][1]]
+
+    meta: dict = {"source": source, "sha256": sha256, "encoding": encoding,
+                  "byline": None, "editorial_note": None}
+    first = 0
+    title = Path(source).stem if source != "<string>" else ""
+    if len(blocks) > 1 and _title_like(block(0), rule.title_max_words):
+        title, first = block(0), 1
+    notes = []
+    while first < len(blocks) and _matches(rule.editorial_note, block(first)):
+        notes.append(block(first))
+        first += 1
+    meta["editorial_note"] = "\n\n".join(notes) or None
+    last = len(blocks)
+    for i in range(first, len(blocks)):
+        if _matches(rule.byline, block(i)):
+            meta["byline"], last = block(i), i
+            break
+        if _matches(rule.end_of_article, block(i)):
+            last = i
+            break
+    meta["dropped_paragraphs"] = len(blocks) - last - (1 if meta["byline"] else 0)
+    kept = blocks[first:last]
+    if not kept or not any(_WORD.search(text[s:e]) for s, e in kept):
+        raise InputError(f"{source}: no sentences found once page furniture is removed")
+    offset = kept[0][0]
+    body = text[offset:kept[-1][1]]
+    meta["body_offset"] = offset
+    spans = [(s - offset, e - offset) for s, e in kept]
+    is_heading = [
+        i + 1 < len(spans)
+        and _n_words(body[s:e]) <= HEADING_MAX_WORDS
+        and _title_like(body[s:e], HEADING_MAX_WORDS)
+        and not _title_like(body[spans[i + 1][0]:spans[i + 1][1]], HEADING_MAX_WORDS)
+        for i, (s, e) in enumerate(spans)
+    ]
+    sections: list[Section] = []
+    paragraphs: list[Paragraph] = []
+    for i, (s, e) in enumerate(spans):
+        if is_heading[i] or not sections:
+            heading = body[s:e] if is_heading[i] else ""
+            text_start = spans[i + 1][0] if is_heading[i] else s
+            sections.append(Section(len(sections) + 1, heading, s, len(body), text_start))
+            if len(sections) > 1:
+                prev = sections[-2]
+                sections[-2] = Section(prev.index, prev.heading, prev.start, spans[i - 1][1], prev.text_start)
+        kind = "heading" if is_heading[i] else "text"
+        paragraphs.append(Paragraph(i + 1, s, e, sections[-1].index, kind))
+    return Document(title=title, body=body, sections=tuple(sections),
+                    paragraphs=tuple(paragraphs), meta=meta)
+
+
+def read_text(path: str | Path, *, encoding: str | None = None) -> tuple[str, str, str]:
+    """Read a text file with checks; return ``(text, sha256, encoding)``.
+
+    Raises:
+        InputError: the path is missing, a directory, empty, binary, or not
+            decodable with ``encoding`` (default UTF-8).
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path}: no such file")
+    if path.is_dir():
+        raise InputError(f"{path}: is a directory, not a text file")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
+    if not data.strip():
+        raise InputError(f"{path}: the file is empty")
+    if b"\x00" in data[:BINARY_SNIFF_BYTES]:
+        raise InputError(f"{path}: looks like a binary file, not text")
+    enc = encoding or "utf-8"
+    try:
+        text = data.decode("utf-8-sig" if enc.lower().replace("_", "-") in ("utf-8", "utf8") else enc)
+    except LookupError:
+        raise InputError(f"{path}: unknown encoding {enc!r}") from None
+    except UnicodeDecodeError as exc:
+        hint = "" if encoding else "; pass encoding= (for example 'cp1252') if you know it"
+        raise InputError(f"{path}: not {enc} text (byte 0x{data[exc.start]:02x} at offset {exc.start}){hint}") from None
+    controls = sum(1 for c in text if ord(c) < 32 and c not in "\t\n\r\f")
+    if controls > BINARY_CONTROL_SHARE * len(text):
+        raise InputError(f"{path}: looks like a binary file, not text")
+    return text, hashlib.sha256(data).hexdigest(), enc
+
+
+def load(path: str | Path, *, encoding: str | None = None, furniture: lexicons.Source = None) -> Document:
+    """Load a plain-text article page as a :class:`Document`.
+
+    Args:
+        path: the text file.
+        encoding: its encoding; UTF-8 (with or without BOM) when omitted.
+        furniture: furniture rules (``None``: packaged ``furniture.yml``).
+
+    Returns:
+        The document, with furniture moved to ``meta`` or dropped.
+
+    Raises:
+        InputError: with a one-line message, for a missing path, a directory,
+            an empty, binary or undecodable file, or a text with no sentences.
+
+    Example:
+        >>> from analysis import corpus, paths
+        >>> doc = corpus.load(paths.SEED_TEXT)
+        >>> [s.heading for s in doc.sections][-1]
+        'Conclusion'
+    """
+    text, digest, enc = read_text(path, encoding=encoding)
+    return from_text(text, source=str(path), sha256=digest, encoding=enc, furniture=furniture)
