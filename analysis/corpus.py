@@ -352,3 +352,286 @@ def load(path: str | Path, *, encoding: str | None = None, furniture: lexicons.S
     """
     text, digest, enc = read_text(path, encoding=encoding)
     return from_text(text, source=str(path), sha256=digest, encoding=enc, furniture=furniture)
+
+
+# ---------------------------------------------------------------------------
+# Many documents: a corpus
+# ---------------------------------------------------------------------------
+#
+# A :class:`Corpus` holds *references* to documents (a path, or the text of a
+# table row) and a metadata table; documents are read and parsed only when
+# they are used, one at a time, so a corpus of thousands of articles costs
+# little memory until it is analysed (see :mod:`analysis.batch`).
+
+import pandas as pd  # noqa: E402
+
+from analysis import paths as _paths  # noqa: E402
+
+#: The small corpus shipped for the tests and examples (five short articles).
+SAMPLE_CORPUS = _paths.RESULTS / "sample_corpus"
+
+#: File suffixes read as a table of documents (one row each) rather than as text.
+TABLE_SUFFIXES = (".csv", ".parquet", ".pq")
+#: File, inside a corpus folder, whose rows give metadata per ``doc_id``.
+CORPUS_METADATA = "metadata.csv"
+#: Name pattern of the text files a corpus folder is made of.
+CORPUS_PATTERN = "*.txt"
+
+
+@dataclass(frozen=True)
+class DocumentRef:
+    """Where one document of a corpus comes from: a file, or a text from a table.
+
+    Attributes:
+        doc_id: the document's identifier in the corpus.
+        path: the text file, or ``None`` when the text is given inline.
+        text: the text itself (table sources), or ``None`` for a file.
+        encoding: the file's encoding (``None``: UTF-8).
+        furniture: furniture rules passed to :func:`from_text`.
+    """
+
+    doc_id: str
+    path: str | None = None
+    text: str | None = None
+    encoding: str | None = None
+    furniture: object = None
+
+    @property
+    def origin(self) -> str:
+        """The file path, or ``<table>#<doc_id>`` for a text from a table."""
+        return self.path if self.path is not None else f"<table>#{self.doc_id}"
+
+    def load(self) -> Document:
+        """Read and parse the document (``meta["doc_id"]`` is set).
+
+        Raises:
+            InputError: the file or text cannot be used (one line, naming it).
+        """
+        if self.text is not None:
+            doc = from_text(self.text, source=self.origin, furniture=self.furniture)
+        else:
+            doc = load(self.path, encoding=self.encoding, furniture=self.furniture)
+        doc.meta["doc_id"] = self.doc_id
+        return doc
+
+
+class Corpus:
+    """Documents plus a metadata table with one row per document.
+
+    Build one with :func:`load_corpus`. Iterating yields :class:`Document`
+    objects, read one at a time in ``doc_id`` order.
+
+    Attributes:
+        refs: a :class:`DocumentRef` per usable document, in ``doc_id`` order.
+        metadata: DataFrame with ``doc_id`` first, then the metadata columns
+            given with the corpus (title, author, outlet, date, ...), one row
+            per usable document, in the same order.
+        errors: DataFrame ``doc_id``, ``path``, ``error``: one row per bad
+            document (missing, empty, binary, undecodable), what is wrong with it.
+        source: a description of where the corpus came from.
+    """
+
+    def __init__(self, refs, metadata: pd.DataFrame, errors: pd.DataFrame | None = None,
+                 source: str = "<corpus>"):
+        self.refs = tuple(refs)
+        self.metadata = metadata.reset_index(drop=True)
+        self.errors = errors if errors is not None else _error_table([])
+        self.source = source
+        if list(self.metadata["doc_id"]) != [r.doc_id for r in self.refs]:
+            raise ValueError("metadata rows must match the documents, in order")
+
+    def __len__(self) -> int:
+        return len(self.refs)
+
+    def __iter__(self) -> Iterator[Document]:
+        for ref in self.refs:
+            yield ref.load()
+
+    def __repr__(self) -> str:
+        return f"Corpus({len(self)} documents, {len(self.errors)} bad, source={self.source!r})"
+
+    @property
+    def doc_ids(self) -> list[str]:
+        """The document identifiers, in order."""
+        return [r.doc_id for r in self.refs]
+
+    def document(self, doc_id: str) -> Document:
+        """Read one document by its identifier.
+
+        Raises:
+            KeyError: no document has that identifier.
+        """
+        for ref in self.refs:
+            if ref.doc_id == doc_id:
+                return ref.load()
+        raise KeyError(doc_id)
+
+
+def _error_table(rows: list[tuple[str, str, str]]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["doc_id", "path", "error"]).astype(str)
+
+
+def _what_is_wrong(message: str, origin: str) -> str:
+    """The message of an InputError without its leading ``<path>: ``."""
+    prefix = f"{origin}: "
+    return message[len(prefix):] if message.startswith(prefix) else message
+
+
+def _read_table(path: Path) -> pd.DataFrame:
+    try:
+        if path.suffix.lower() == ".csv":
+            return pd.read_csv(path)
+        return pd.read_parquet(path)
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except (OSError, ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise InputError(f"{path}: cannot be read as a table ({first})") from None
+
+
+def _metadata_table(source, label: str, id_column: str) -> pd.DataFrame:
+    table = source.copy() if isinstance(source, pd.DataFrame) else _read_table(Path(source))
+    if id_column not in table.columns:
+        raise InputError(f"{label}: metadata has no {id_column!r} column")
+    table = table.rename(columns={id_column: "doc_id"})
+    table["doc_id"] = table["doc_id"].astype(str)
+    dupes = table["doc_id"][table["doc_id"].duplicated()].unique().tolist()
+    if dupes:
+        raise InputError(f"{label}: doc_id {dupes[0]!r} appears more than once in the metadata")
+    return table[["doc_id", *[c for c in table.columns if c != "doc_id"]]]
+
+
+def _file_refs(files: list[Path], doc_ids: list[str], encoding, furniture):
+    refs, errors = [], []
+    for path, doc_id in zip(files, doc_ids):
+        try:
+            read_text(path, encoding=encoding)
+        except InputError as exc:
+            errors.append((doc_id, str(path), _what_is_wrong(str(exc), str(path))))
+            continue
+        refs.append(DocumentRef(doc_id, path=str(path), encoding=encoding, furniture=furniture))
+    return refs, errors
+
+
+def _table_refs(table: pd.DataFrame, label: str, text_column: str, furniture):
+    if text_column not in table.columns:
+        raise InputError(f"{label}: no text column {text_column!r} (columns: {', '.join(map(str, table.columns))})")
+    refs, errors = [], []
+    for doc_id, text in zip(table["doc_id"], table[text_column]):
+        origin = f"{label}#{doc_id}"
+        if not isinstance(text, str) or not text.strip():
+            errors.append((doc_id, origin, "the text is empty"))
+        elif "\x00" in text[:BINARY_SNIFF_BYTES]:
+            errors.append((doc_id, origin, "looks like binary data, not text"))
+        else:
+            refs.append(DocumentRef(doc_id, text=text, furniture=furniture))
+    return refs, errors
+
+
+def load_corpus(source, *, skip_bad: bool = False, metadata=None, text_column: str = "text",
+                id_column: str = "doc_id", pattern: str = CORPUS_PATTERN, encoding: str | None = None,
+                furniture: lexicons.Source = None) -> Corpus:
+    """Gather many documents and their metadata into a :class:`Corpus`.
+
+    Args:
+        source: one of
+
+            - a folder: every file matching ``pattern`` (default ``*.txt``;
+              ``**/*.txt`` to descend) is a document whose ``doc_id`` is its
+              path relative to the folder, without suffix; a ``metadata.csv``
+              in the folder, with a ``doc_id`` column, adds metadata columns
+              (title, author, outlet, date, ...);
+            - a list of text-file paths (``doc_id``: the file name without suffix);
+            - a CSV or Parquet file, or a DataFrame, with one row per document:
+              the text in ``text_column``, an identifier in ``id_column`` (row
+              numbers when absent), every other column kept as metadata.
+        skip_bad: when False (the default), the first bad document raises
+            :class:`InputError` naming it; when True, bad documents are left
+            out and listed in :attr:`Corpus.errors`.
+        metadata: a CSV/Parquet path or DataFrame with a ``doc_id`` column,
+            used instead of the folder's ``metadata.csv``. A ``doc_id`` listed
+            there with no file is reported as missing.
+        text_column, id_column: column names in a table source.
+        pattern: file-name pattern inside a folder.
+        encoding: encoding of the text files (default UTF-8).
+        furniture: furniture rules for every document (see :func:`from_text`).
+
+    Returns:
+        The corpus, documents in ``doc_id`` order. Files are checked here
+        (present, non-empty, text, decodable) but parsed only when used.
+
+    Raises:
+        InputError: an unusable source, a duplicate ``doc_id``, or (unless
+            ``skip_bad``) a bad document, with a one-line message naming it.
+
+    Example:
+        >>> from analysis import corpus
+        >>> c = corpus.load_corpus(corpus.SAMPLE_CORPUS)
+        >>> len(c), c.metadata.columns[0]
+        (5, 'doc_id')
+    """
+    if isinstance(source, pd.DataFrame) or (
+            isinstance(source, (str, Path)) and Path(source).suffix.lower() in TABLE_SUFFIXES):
+        label, refs, meta, errors = _from_table(source, text_column, id_column, furniture)
+    else:
+        label, refs, meta, errors = _from_files(source, metadata, pattern, encoding, furniture)
+    errors.sort()
+    if errors and not skip_bad:
+        doc_id, where, what = errors[0]
+        more = f" (and {len(errors) - 1} more bad documents)" if len(errors) > 1 else ""
+        raise InputError(f"{where}: {what}{more}; pass skip_bad=True to skip bad documents")
+    if not refs:
+        raise InputError(f"{label}: no usable documents")
+    refs.sort(key=lambda r: r.doc_id)
+    meta = meta.set_index("doc_id").loc[[r.doc_id for r in refs]].reset_index()
+    return Corpus(refs, meta, _error_table(errors), source=label)
+
+
+def _from_table(source, text_column: str, id_column: str, furniture):
+    label = str(source) if not isinstance(source, pd.DataFrame) else "<table>"
+    table = source.copy() if isinstance(source, pd.DataFrame) else _read_table(Path(source))
+    if id_column not in table.columns:
+        width = len(str(len(table)))
+        table.insert(0, id_column, [f"{i + 1:0{width}d}" for i in range(len(table))])
+    table = _metadata_table(table, label, id_column)
+    refs, errors = _table_refs(table, label, text_column, furniture)
+    return label, refs, table.drop(columns=[text_column]), errors
+
+
+def _from_files(source, metadata, pattern: str, encoding, furniture):
+    folder = None
+    if isinstance(source, (str, Path)):
+        label, path = str(source), Path(source)
+        if not path.exists():
+            raise InputError(f"{path}: no such file or folder")
+        if path.is_dir():
+            folder = path
+            files = sorted(p for p in folder.glob(pattern) if p.is_file())
+            doc_ids = [p.relative_to(folder).with_suffix("").as_posix() for p in files]
+            if metadata is None and (folder / CORPUS_METADATA).is_file():
+                metadata = folder / CORPUS_METADATA
+        else:
+            files, doc_ids = [path], [path.stem]
+    else:
+        files = [Path(p) for p in source]
+        doc_ids = [p.stem for p in files]
+        label = f"<{len(files)} paths>"
+    if not files:
+        raise InputError(f"{label}: no documents matching {pattern!r}")
+    seen: set[str] = set()
+    for doc_id, path in zip(doc_ids, files):
+        if doc_id in seen:
+            raise InputError(f"{path}: doc_id {doc_id!r} is used by two files; rename one")
+        seen.add(doc_id)
+    errors: list[tuple[str, str, str]] = []
+    meta = pd.DataFrame({"doc_id": pd.Series(doc_ids, dtype=str)})
+    if metadata is not None:
+        where = str(metadata) if not isinstance(metadata, pd.DataFrame) else "<metadata>"
+        extra = _metadata_table(metadata, where, "doc_id")
+        suffix = Path(pattern).suffix or ".txt"
+        for doc_id in extra.loc[~extra["doc_id"].isin(seen), "doc_id"]:
+            expected = str(folder / f"{doc_id}{suffix}") if folder is not None else where
+            errors.append((doc_id, expected, f"listed in {Path(where).name} but there is no such file"))
+        meta = meta.merge(extra, on="doc_id", how="left")
+    refs, bad = _file_refs(files, doc_ids, encoding, furniture)
+    return label, refs, meta, errors + bad

@@ -1,0 +1,431 @@
+"""Running the suite's measures over a corpus: serially, on local processes, or on a Dask cluster.
+
+:func:`analyse` applies single-document measures (``framing.count``,
+``actors.mentions``, ``sentiment.toward_actors``, ``stance.markers``,
+``voices.quotations``, ...) to every document of a
+:class:`~analysis.corpus.Corpus` and returns one tidy table per measure: the
+per-document tables concatenated in ``doc_id`` order, with ``doc_id`` as the
+first column, then the measure's own columns, then the corpus metadata
+(title, author, outlet, date, ...) merged on ``doc_id``.
+
+Execution
+    ``workers=1`` runs a plain loop in this process. ``workers=N`` partitions
+    the documents with :mod:`dask.bag` (Rocklin 2015) and runs the partitions
+    on a :class:`distributed.LocalCluster` of ``N`` single-threaded worker
+    processes; ``scheduler="tcp://host:port"`` or a :class:`distributed.Client`
+    runs the same task graph on an existing cluster, and ``scheduler=
+    "processes"`` uses Dask's local multiprocessing scheduler instead. Each
+    task reads its documents from their paths (only references travel in the
+    graph), analyses them one at a time, and returns their tables, so a
+    worker's memory is bounded by the partition size, not by the corpus.
+
+    The per-document tables are the same objects whichever way they were
+    computed, and they are concatenated in one place, in ``doc_id`` order,
+    skipping empty ones: the result is identical to the serial run, value for
+    value and dtype for dtype, however the corpus is partitioned.
+
+Bad documents
+    A document that cannot be read or parsed, or on which a measure raises an
+    :class:`~analysis.errors.AnalysisError`, is reported in the result's
+    ``errors`` table (``doc_id``, ``path``, ``measure``, ``error``) and
+    contributes to no table; the other documents' results are kept. Unless
+    ``skip_bad`` is true, :func:`analyse` then raises an
+    :class:`~analysis.errors.InputError` naming the first bad document.
+
+Reference:
+    Rocklin, M. (2015). Dask: Parallel computation with blocked algorithms and
+    task scheduling. *Proceedings of the 14th Python in Science Conference*,
+    126-132.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+import logging
+import sys
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import __version__
+from analysis.corpus import Corpus, Document, DocumentRef, load_corpus
+from analysis.errors import AnalysisError, InputError
+
+#: Measure name -> ``"module:function"`` of a single-document measure; each
+#: function takes a :class:`~analysis.corpus.Document` first and returns a
+#: tidy DataFrame. Modules are imported only when a measure is used.
+MEASURES: dict[str, str] = {
+    "documents": "analysis.batch:document_summary",
+    "sentences": "analysis.tokenise:sentences",
+    "sections": "analysis.describe:sections",
+    "framing": "analysis.framing:count",
+    "actors": "analysis.actors:mentions",
+    "sentiment": "analysis.sentiment:toward_actors",
+    "sentiment_scores": "analysis.sentiment:scores",
+    "stance": "analysis.stance:markers",
+    "stance_density": "analysis.stance:density",
+    "voices": "analysis.voices:quotations",
+}
+#: The measures :func:`analyse` runs when none are named (issue 8 of the suite).
+DEFAULT_MEASURES = ("framing", "actors", "sentiment", "stance", "voices")
+#: Documents per Dask partition (one task). Twenty articles of 500-1,500
+#: words are 10-30k words, a few MB of tables per task: small enough to bound
+#: a worker's memory, large enough that scheduling overhead stays a few per
+#: cent of the run (measured with benchmarks/bench_corpus.py).
+PARTITION_SIZE = 20
+#: Dask's local schedulers accepted as ``scheduler=`` names.
+LOCAL_SCHEDULERS = ("processes", "threads", "synchronous", "sync", "single-threaded")
+#: Seconds to wait for a remote scheduler to answer before giving up.
+CONNECT_TIMEOUT = 30
+#: Columns of the errors table.
+ERROR_COLUMNS = ("doc_id", "path", "measure", "error")
+
+
+class Results(dict):
+    """Measure name -> tidy DataFrame, plus the documents that failed.
+
+    Attributes:
+        errors: DataFrame ``doc_id``, ``path``, ``measure``, ``error`` (the
+            corpus's bad files first, then documents that failed here;
+            ``measure`` is ``"load"`` when the document could not be read).
+        metadata: the corpus metadata table the results were merged with.
+    """
+
+    def __init__(self, tables: Mapping[str, pd.DataFrame], errors: pd.DataFrame, metadata: pd.DataFrame):
+        super().__init__(tables)
+        self.errors = errors
+        self.metadata = metadata
+
+
+def register(name: str, target: str | Callable) -> None:
+    """Add a measure (or replace one) under ``name``.
+
+    Args:
+        name: the measure's name in :func:`analyse` and the command line.
+        target: ``"module:function"``, or a function importable by the workers
+            (defined in a module, not in a notebook, when running on a cluster).
+
+    Example:
+        >>> from analysis import batch
+        >>> batch.register("sections", "analysis.describe:sections")
+    """
+    if not isinstance(target, str):
+        target = f"{target.__module__}:{target.__qualname__}"
+    MEASURES[name] = target
+
+
+def measure(name: str) -> Callable[..., pd.DataFrame]:
+    """The function behind a measure name (its module imported now).
+
+    Raises:
+        InputError: the name is unknown, or its module is not available.
+    """
+    if name not in MEASURES:
+        raise InputError(f"unknown measure {name!r}; choose from {', '.join(sorted(MEASURES))}")
+    module, _, func = MEASURES[name].partition(":")
+    try:
+        return getattr(importlib.import_module(module), func)
+    except (ImportError, AttributeError) as exc:
+        raise InputError(f"measure {name!r} needs {MEASURES[name]}, which is not available ({exc})") from None
+
+
+def document_summary(doc: Document) -> pd.DataFrame:
+    """One row describing a document: the denominators of per-document rates.
+
+    Returns:
+        DataFrame with one row: ``title``, ``sections``, ``paragraphs``
+        (running text), ``sentences``, ``words`` (tokens of a word kind, see
+        :data:`analysis.tokenise.WORD_KINDS`) and ``sha256`` of the source.
+
+    Example:
+        >>> from analysis import batch, corpus
+        >>> doc = corpus.from_text("Title\\n\\nOne short text. It has two sentences.")
+        >>> batch.document_summary(doc)[["sentences", "words"]].values.tolist()
+        [[2, 7]]
+    """
+    from analysis import tokenise
+
+    return pd.DataFrame({
+        "title": [doc.title],
+        "sections": [len(doc.sections)],
+        "paragraphs": [len(doc.text_paragraphs)],
+        "sentences": [len(tokenise.sentences(doc))],
+        "words": [tokenise.word_count(doc)],
+        "sha256": [doc.meta.get("sha256")],
+    })
+
+
+def _analyse_document(ref: DocumentRef, funcs) -> tuple[str, dict[str, pd.DataFrame], list[tuple]]:
+    """Run every measure on one document; errors come back as rows, never raised."""
+    try:
+        doc = ref.load()
+    except AnalysisError as exc:
+        return ref.doc_id, {}, [(ref.doc_id, ref.origin, "load", _what(exc, ref.origin))]
+    tables, errors = {}, []
+    for name, func, kwargs in funcs:
+        try:
+            table = func(doc, **kwargs)
+        except AnalysisError as exc:
+            errors.append((ref.doc_id, ref.origin, name, _what(exc, ref.origin)))
+            continue
+        table = table.reset_index(drop=True)
+        table.insert(0, "doc_id", pd.Series([ref.doc_id] * len(table), dtype=str))
+        tables[name] = table
+    return ref.doc_id, tables, errors
+
+
+def _analyse_partition(refs: Iterable[DocumentRef], funcs) -> list:
+    """The task run on a worker: each document read, analysed and released in turn."""
+    return [_analyse_document(ref, funcs) for ref in refs]
+
+
+def _what(exc: Exception, origin: str) -> str:
+    message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return message[len(origin) + 2:] if message.startswith(f"{origin}: ") else message
+
+
+def _progress_bar(total: int, progress: bool | None, unit: str = "doc"):
+    from tqdm.auto import tqdm
+
+    enabled = sys.stderr.isatty() if progress is None else progress
+    return tqdm(total=total, unit=unit, disable=not enabled, file=sys.stderr, desc="analyse")
+
+
+def _run_serial(refs, funcs, progress) -> list:
+    out = []
+    with _progress_bar(len(refs), progress) as bar:
+        for ref in refs:
+            out.append(_analyse_document(ref, funcs))
+            bar.update(1)
+    return out
+
+
+def _partitions(refs, partition_size: int) -> list[list[DocumentRef]]:
+    return [list(refs[i:i + partition_size]) for i in range(0, len(refs), partition_size)]
+
+
+class _Plan:
+    """The measures to run, as one opaque argument of a Dask task."""
+
+    def __init__(self, funcs):
+        self.funcs = funcs
+
+    def __call__(self, refs: Iterable[DocumentRef]) -> list:
+        return _analyse_partition(refs, self.funcs)
+
+
+def _run_dask(refs, funcs, *, workers: int, scheduler, partition_size: int, progress) -> list:
+    import dask.bag as db
+
+    sizes = [len(p) for p in _partitions(refs, partition_size)]
+    bag = db.from_sequence(refs, partition_size=partition_size).map_partitions(_Plan(funcs))
+    if bag.npartitions != len(sizes):
+        sizes = [len(refs)] if bag.npartitions == 1 else [partition_size] * bag.npartitions
+    delayed = bag.to_delayed()
+    if isinstance(scheduler, str) and scheduler in LOCAL_SCHEDULERS:
+        import dask
+
+        if (sys.stderr.isatty() if progress is None else progress):
+            from dask.diagnostics import ProgressBar
+
+            with ProgressBar(out=sys.stderr):
+                chunks = dask.compute(*delayed, scheduler=scheduler, num_workers=workers)
+        else:
+            chunks = dask.compute(*delayed, scheduler=scheduler, num_workers=workers)
+        return [doc for chunk in chunks for doc in chunk]
+    from distributed import Client, LocalCluster
+
+    if scheduler is None:
+        with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                          dashboard_address=None, silence_logs=logging.ERROR) as cluster, \
+                Client(cluster) as client:
+            return _gather(client, delayed, sizes, progress)
+    if isinstance(scheduler, str):
+        try:
+            client = Client(scheduler, timeout=CONNECT_TIMEOUT)
+        except (OSError, TimeoutError) as exc:
+            raise InputError(f"cannot connect to the Dask scheduler at {scheduler} ({exc})") from None
+        with client:
+            return _gather(client, delayed, sizes, progress)
+    if isinstance(scheduler, Client):
+        return _gather(scheduler, delayed, sizes, progress)
+    raise InputError(f"scheduler must be None, an address such as 'tcp://host:8786', one of "
+                     f"{', '.join(LOCAL_SCHEDULERS)}, or a distributed.Client, not {scheduler!r}")
+
+
+def _gather(client, delayed, sizes, progress) -> list:
+    from distributed import as_completed
+
+    futures = client.compute(delayed)
+    index = {f.key: i for i, f in enumerate(futures)}
+    with _progress_bar(sum(sizes), progress) as bar:
+        for future in as_completed(futures):
+            bar.update(sizes[index[future.key]])
+    chunks = client.gather(futures)
+    return [doc for chunk in chunks for doc in chunk]
+
+
+def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Concatenate per-document tables in order, leaving out empty ones."""
+    filled = [f for f in frames if len(f)]
+    if filled:
+        return pd.concat(filled, ignore_index=True)
+    if frames:
+        return frames[0].iloc[0:0].reset_index(drop=True)
+    return pd.DataFrame({"doc_id": pd.Series([], dtype=str)})
+
+
+def with_metadata(table: pd.DataFrame, metadata: pd.DataFrame) -> pd.DataFrame:
+    """Add the corpus metadata columns to a per-document table, matched on ``doc_id``.
+
+    A metadata column whose name the table already uses is added as
+    ``doc_<name>`` (for example ``doc_text``).
+
+    Args:
+        table: a table with a ``doc_id`` column.
+        metadata: the corpus metadata, one row per ``doc_id``.
+
+    Returns:
+        The table, rows in the same order, metadata columns after its own.
+    """
+    extra = metadata.rename(columns={c: f"doc_{c}" for c in metadata.columns
+                                     if c != "doc_id" and c in table.columns})
+    return table.merge(extra, on="doc_id", how="left", validate="many_to_one")
+
+
+def analyse(corpus, measures: Iterable[str] = DEFAULT_MEASURES, *, workers: int = 1, scheduler=None,
+            partition_size: int = PARTITION_SIZE, options: Mapping[str, Mapping] | None = None,
+            skip_bad: bool | None = None, progress: bool | None = None) -> Results:
+    """Run single-document measures over every document of a corpus.
+
+    Args:
+        corpus: a :class:`~analysis.corpus.Corpus`, or any source
+            :func:`~analysis.corpus.load_corpus` accepts.
+        measures: names from :data:`MEASURES` (default :data:`DEFAULT_MEASURES`).
+        workers: ``1`` for a plain loop here; ``N`` for ``N`` local worker
+            processes (a Dask ``LocalCluster`` unless ``scheduler`` says otherwise).
+        scheduler: ``None``; an address such as ``"tcp://10.0.0.5:8786"`` or a
+            :class:`distributed.Client` to run on that cluster; or
+            ``"processes"`` for Dask's multiprocessing scheduler with ``workers``
+            processes.
+        partition_size: documents per task.
+        options: keyword arguments per measure, e.g.
+            ``{"framing": {"codebook": "my-frames.yml"}, "sentiment": {"seed": 1}}``.
+        skip_bad: report bad documents in ``errors`` and go on (True) or raise
+            (False); ``None`` follows the ``skip_bad`` the corpus was loaded with
+            when ``corpus`` is a source, else False.
+        progress: show a progress bar; ``None``: only when standard error is a terminal.
+
+    Returns:
+        :class:`Results`: measure name -> DataFrame with ``doc_id`` first, the
+        measure's own columns, then the metadata columns; ``.errors`` lists
+        documents that failed.
+
+    Raises:
+        InputError: an unknown measure or scheduler, or (unless ``skip_bad``)
+            a document that cannot be analysed, named in the message.
+
+    Example:
+        >>> from analysis import batch, corpus
+        >>> sample = corpus.load_corpus(corpus.SAMPLE_CORPUS)
+        >>> out = batch.analyse(sample, ["documents"])
+        >>> list(out["documents"].columns[:3]), len(out["documents"])
+        (['doc_id', 'title', 'sections'], 5)
+    """
+    if not isinstance(corpus, Corpus):
+        corpus = load_corpus(corpus, skip_bad=bool(skip_bad))
+    skip_bad = bool(skip_bad)
+    names = list(dict.fromkeys(measures))
+    if not names:
+        raise InputError("no measures to run")
+    if not isinstance(workers, int) or workers < 1:
+        raise InputError(f"workers must be a positive whole number, not {workers!r}")
+    if not isinstance(partition_size, int) or partition_size < 1:
+        raise InputError(f"partition_size must be a positive whole number, not {partition_size!r}")
+    options = dict(options or {})
+    unknown = sorted(set(options) - set(names))
+    if unknown:
+        raise InputError(f"options given for measures not run: {', '.join(unknown)}")
+    funcs = tuple((name, measure(name), dict(options.get(name, {}))) for name in names)
+    refs = list(corpus.refs)
+    if workers == 1 and scheduler is None:
+        done = _run_serial(refs, funcs, progress)
+    else:
+        done = _run_dask(refs, funcs, workers=workers, scheduler=scheduler,
+                         partition_size=partition_size, progress=progress)
+    done.sort(key=lambda item: item[0])
+    failed = [row for _, _, rows in done for row in rows]
+    errors = pd.DataFrame(
+        [(r.doc_id, r.path, "load", r.error) for r in corpus.errors.itertuples()] + failed,
+        columns=list(ERROR_COLUMNS)).astype(str)
+    if failed and not skip_bad:
+        doc_id, where, name, what = failed[0]
+        more = f" (and {len(failed) - 1} more)" if len(failed) > 1 else ""
+        stage = "" if name == "load" else f" in measure {name!r}"
+        raise InputError(f"{where}{stage}: {what}{more}; pass skip_bad=True to skip bad documents")
+    bad = {row[0] for row in failed}
+    tables = {}
+    for name in names:
+        frames = [t[name] for doc_id, t, _ in done if doc_id not in bad and name in t]
+        tables[name] = with_metadata(_concat(frames), corpus.metadata)
+    return Results(tables, errors, corpus.metadata)
+
+
+def table_file(name: str, fmt: str) -> str:
+    """File name of a measure's table: ``<name>.csv`` or ``<name>.parquet``."""
+    return f"{name}.{fmt}"
+
+
+def write(results: Results, out: str | Path, *, fmt: str = "csv", source: str = "") -> dict:
+    """Write every table, the errors and a manifest into a folder.
+
+    CSV tables are written with :func:`analysis.figures.table_bytes` (fixed
+    float format and line endings), Parquet tables with pyarrow, without the
+    pandas index; the same results give byte-identical files. The manifest
+    (``manifest.json``) records, per table, its file, rows, columns and
+    sha256, plus the corpus source, the number of documents, the package
+    version and the git commit.
+
+    Args:
+        results: what :func:`analyse` returned.
+        out: the folder (created if needed).
+        fmt: ``"csv"`` or ``"parquet"``.
+        source: the corpus source, for the record.
+
+    Returns:
+        The manifest written.
+    """
+    from analysis.figures import _atomic_write, git_commit, table_bytes, write_manifest
+
+    if fmt not in ("csv", "parquet"):
+        raise InputError(f"table format must be 'csv' or 'parquet', not {fmt!r}")
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    entries = {}
+    for name, table in [*sorted(results.items()), ("errors", results.errors)]:
+        blob = table_bytes(table) if fmt == "csv" else _parquet_bytes(table)
+        file = table_file(name, fmt)
+        _atomic_write(folder / file, blob)
+        entries[name] = {"file": file, "rows": len(table), "columns": list(map(str, table.columns)),
+                         "sha256": hashlib.sha256(blob).hexdigest()}
+    manifest = {
+        "corpus": {"source": source, "documents": len(results.metadata),
+                   "bad_documents": int(results.errors["doc_id"].nunique())},
+        "measures": sorted(results),
+        "tables": entries,
+        "package_version": __version__,
+        "git_commit": git_commit(),
+    }
+    write_manifest(folder, manifest)
+    return json.loads(json.dumps(manifest))
+
+
+def _parquet_bytes(table: pd.DataFrame) -> bytes:
+    import io
+
+    buffer = io.BytesIO()
+    table.to_parquet(buffer, index=False, engine="pyarrow")
+    return buffer.getvalue()
