@@ -3,6 +3,7 @@
 Commands:
     describe PATH        title, sections, paragraphs, sentences and tokens of an article
     figures              execute every notebook headless and write the figures
+    corpus SOURCE        run the measures over many articles; write one table per measure
 
 Errors in the input are printed as one line on standard error, with exit
 status 2 and no traceback.
@@ -47,6 +48,24 @@ def _figures(args: argparse.Namespace) -> int:
     return 0
 
 
+def _corpus(args: argparse.Namespace) -> int:
+    from analysis import batch, corpus
+
+    source = args.source[0] if len(args.source) == 1 else args.source
+    docs = corpus.load_corpus(source, skip_bad=args.skip_bad, text_column=args.text_column,
+                              encoding=args.encoding)
+    results = batch.analyse(docs, args.measures or batch.DEFAULT_MEASURES, workers=args.workers,
+                            scheduler=args.scheduler, skip_bad=args.skip_bad)
+    manifest = batch.write(results, args.out, fmt=args.format, source=docs.source)
+    for name, entry in manifest["tables"].items():
+        print(f"{entry['file']}: {entry['rows']} rows")
+    if len(results.errors):
+        print(f"skipped {results.errors['doc_id'].nunique()} bad document(s): see "
+              f"{batch.table_file('errors', args.format)}", file=sys.stderr)
+    print(f"{len(docs)} document(s) analysed; tables in {Path(args.out).resolve()}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (subcommands register here)."""
     parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__.splitlines()[0])
@@ -64,6 +83,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=None, help="random seed (default: the suite's)")
     p.add_argument("--only", nargs="*", default=None, help="notebook name prefixes to run, e.g. 01 04")
     p.set_defaults(func=_figures)
+
+    p = sub.add_parser("corpus", help="run the measures over a corpus; write one table per measure")
+    p.add_argument("source", nargs="+", help="a folder of .txt files, text files, or a CSV/Parquet table")
+    p.add_argument("--out", required=True, help="folder for the tables and manifest.json")
+    p.add_argument("--measures", nargs="*", default=None, help="measures to run (default: all five)")
+    p.add_argument("--workers", type=int, default=1, help="local worker processes (default 1: no Dask)")
+    p.add_argument("--scheduler", default=None, help="Dask scheduler address, e.g. tcp://host:8786")
+    p.add_argument("--skip-bad", action="store_true", help="skip bad documents and list them in errors")
+    p.add_argument("--format", choices=("csv", "parquet"), default="csv", help="table format (default csv)")
+    p.add_argument("--text-column", default="text", help="text column of a table source (default text)")
+    p.add_argument("--encoding", default=None, help="encoding of the text files (default UTF-8)")
+    p.set_defaults(func=_corpus)
     return parser
 
 
