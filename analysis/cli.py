@@ -3,6 +3,7 @@
 Commands:
     describe PATH        title, sections, paragraphs, sentences and tokens of an article
     figures              execute every notebook headless and write the figures
+    study                execute the notebooks and export the written study to HTML
     corpus SOURCE        run the measures over many articles; write one table per measure
 
 Errors in the input are printed as one line on standard error, with exit
@@ -40,11 +41,34 @@ def _describe(args: argparse.Namespace) -> int:
     return 0
 
 
+def _progress(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
 def _figures(args: argparse.Namespace) -> int:
     from analysis import pipeline
 
-    done = pipeline.run(text=Path(args.text), out=Path(args.out), seed=args.seed, only=args.only)
-    print(f"executed {len(done)} notebook(s); figures in {Path(args.out).resolve()}")
+    try:
+        done = pipeline.run(text=Path(args.text), out=Path(args.out), seed=args.seed, only=args.only,
+                            build=args.build, log=_progress)
+    except KeyboardInterrupt:
+        print("error: interrupted; figures already written are intact", file=sys.stderr)
+        return 130
+    print(f"executed {len(done)} notebook(s); figures and manifest.json in {Path(args.out).resolve()}; "
+          f"executed copies in {done[-1].parent if done else '-'}")
+    return 0
+
+
+def _study(args: argparse.Namespace) -> int:
+    from analysis import pipeline
+
+    try:
+        html = pipeline.study(text=Path(args.text), out=Path(args.out), seed=args.seed, build=args.build,
+                              html=args.html, with_figures=not args.no_figures, log=_progress)
+    except KeyboardInterrupt:
+        print("error: interrupted; figures already written are intact", file=sys.stderr)
+        return 130
+    print(f"study written to {html}")
     return 0
 
 
@@ -82,7 +106,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default=str(paths.FIGURES), help="folder for figures and manifest")
     p.add_argument("--seed", type=int, default=None, help="random seed (default: the suite's)")
     p.add_argument("--only", nargs="*", default=None, help="notebook name prefixes to run, e.g. 01 04")
+    p.add_argument("--build", default=None, help="folder for executed notebooks (default: build/ for "
+                   "figures/, else OUT-build beside OUT)")
     p.set_defaults(func=_figures)
+
+    p = sub.add_parser("study", help="execute the notebooks and export the written study to HTML")
+    p.add_argument("--text", default=str(paths.SEED_TEXT), help="article to analyse (default: the seed)")
+    p.add_argument("--out", default=str(paths.FIGURES), help="folder for figures and manifest")
+    p.add_argument("--seed", type=int, default=None, help="random seed (default: the suite's)")
+    p.add_argument("--build", default=None, help="folder for executed notebooks and study/07-study.html")
+    p.add_argument("--html", default=None, help="HTML file to write (default: BUILD/study/07-study.html)")
+    p.add_argument("--no-figures", action="store_true",
+                   help="run the study notebook alone, citing the figures already in OUT")
+    p.set_defaults(func=_study)
 
     p = sub.add_parser("corpus", help="run the measures over a corpus; write one table per measure")
     p.add_argument("source", nargs="+", help="a folder of .txt files, text files, or a CSV/Parquet table")

@@ -6,18 +6,38 @@ One helper, :func:`save`, writes every figure of the suite:
   date or software version in their metadata and a fixed ``svg.hashsalt``, so
   the same inputs and versions give byte-identical files;
 - ``<out>/<id>.csv``, the data table the figure was drawn from;
-- an entry in ``<out>/manifest.json``: id, files, caption, notebook, sha256 of
-  each file, sha256 of the input text, package version and git commit.
+- an entry in ``<out>/manifest.json``: id, kind, files, caption, notebook,
+  sha256 of each file, sha256 of the input text, package version and git
+  commit.
+
+:func:`save_table` does the same for a table that is not drawn (an evidence
+table, a keyword list): ``<out>/<id>.csv`` plus a manifest entry of kind
+``table``.
 
 Every file is written to a temporary file in the same folder and renamed into
-place, so an interrupted run never leaves a half-written figure or manifest.
+place, so an interrupted run never leaves a half-written figure, table or
+manifest; the manifest's read-modify-write is serialised by an advisory lock on the folder
+itself, so two writers never lose each other's entries.
+:func:`verify` checks that the manifest lists exactly the files present and
+that each file still has the recorded sha256.
 
 Figure ids are named for their content (``sentence-length-distribution``),
 never for a place in a manuscript: lower-case words joined by hyphens.
+
+The house style (:func:`style`, applied by :func:`use`) sizes figures for one
+journal column, sets type that stays readable at that width, and draws with
+the Okabe & Ito (2008) colour-blind-safe palette; :func:`actor_colour` gives
+an actor the same colour in every figure.
+
+References:
+    Okabe, M. & Ito, K. (2008). Color Universal Design (CUD): how to make
+    figures and presentations that are friendly to colorblind people.
+    https://jfly.uni-koeln.de/color/
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
@@ -25,7 +45,7 @@ import os
 import re
 import subprocess
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import matplotlib
@@ -37,12 +57,24 @@ import pandas as pd  # noqa: E402
 from analysis import __version__, paths  # noqa: E402
 from analysis.errors import AnalysisError  # noqa: E402
 
-#: Resolution of PNG files; journals ask for at least 300 dpi for line art.
+try:  # POSIX advisory locks; on other systems writers are not serialised
+    import fcntl
+except ImportError:  # pragma: no cover
+    fcntl = None
+
+#: Resolution of PNG files. The issue asks for at least 200 dpi; 300 dpi is
+#: what Elsevier's and Springer's artwork guidelines ask for combination art.
 PNG_DPI = 300
 #: Width of one journal column and of a full page, in inches (Elsevier and
 #: Springer single-column 90 mm, double-column 190 mm).
 COLUMN_WIDTH = 3.54
 PAGE_WIDTH = 7.48
+#: Default height as a share of the width (4:3, a common default that leaves
+#: room for a legend below a bar chart).
+ASPECT = 0.75
+#: Type size at final print size, in points. Nature's figure guide asks for
+#: 5-7 pt; 7 pt is the top of that range and stays readable in one column.
+FONT_SIZE = 7
 #: Salt for the ids matplotlib writes into SVG files (any fixed string).
 SVG_HASHSALT = "sino-russian-discourse"
 #: Okabe & Ito (2008) colour-blind-safe palette, in their order.
@@ -59,32 +91,51 @@ ACTOR_COLOURS = {
 #: Neutral grey for "other" or for context marks (section boundaries).
 GREY = "#7F7F7F"
 MANIFEST = "manifest.json"
+#: Kinds of manifest entries.
+KINDS = ("figure", "table")
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+#: Temporary files left by :func:`_atomic_write` when a process was killed.
+TEMPORARY = re.compile(r"^\..+\.[A-Za-z0-9_]+\.tmp$")
 
 _session: dict = {"out": None, "notebook": None, "input_sha256": None}
 
 
 class FigureError(AnalysisError):
-    """A figure id or output folder is unusable."""
+    """A figure id, output folder or manifest is unusable."""
 
 
 def style() -> None:
-    """Apply the house style: journal column width, readable type, Okabe-Ito colours."""
+    """Apply the house style: journal column width, readable type, Okabe-Ito colours.
+
+    Returns:
+        None. Changes ``matplotlib.pyplot.rcParams`` for the session.
+
+    Example:
+        >>> style()
+        >>> plt.rcParams["figure.figsize"][0] == COLUMN_WIDTH
+        True
+    """
     plt.rcParams.update(
         {
-            "figure.figsize": (COLUMN_WIDTH * 1.6, COLUMN_WIDTH),
+            "figure.figsize": (COLUMN_WIDTH, round(COLUMN_WIDTH * ASPECT, 2)),
             "figure.dpi": 100,
             "savefig.dpi": PNG_DPI,
             "savefig.bbox": "tight",
-            "font.size": 8,
-            "axes.titlesize": 9,
-            "axes.labelsize": 8,
-            "legend.fontsize": 7,
-            "xtick.labelsize": 7,
-            "ytick.labelsize": 7,
+            "savefig.pad_inches": 0.03,
+            "font.family": "DejaVu Sans",
+            "font.size": FONT_SIZE,
+            "axes.titlesize": FONT_SIZE + 1,
+            "axes.labelsize": FONT_SIZE,
+            "legend.fontsize": FONT_SIZE - 1,
+            "legend.frameon": False,
+            "xtick.labelsize": FONT_SIZE - 1,
+            "ytick.labelsize": FONT_SIZE - 1,
+            "axes.linewidth": 0.6,
+            "lines.linewidth": 1.2,
             "axes.spines.top": False,
             "axes.spines.right": False,
             "axes.prop_cycle": matplotlib.cycler(color=OKABE_ITO),
+            "image.cmap": "cividis",
             "svg.hashsalt": SVG_HASHSALT,
             "svg.fonttype": "path",
             "pdf.fonttype": 42,
@@ -93,7 +144,22 @@ def style() -> None:
 
 
 def actor_colour(actor: str) -> str:
-    """The colour of an actor in every figure (fixed for leading actors, stable otherwise)."""
+    """The colour of an actor in every figure.
+
+    Args:
+        actor: an actor id such as ``"russia"`` (see :mod:`analysis.actors`).
+
+    Returns:
+        A hex colour: fixed for the leading actors (:data:`ACTOR_COLOURS`), and
+        for any other id a colour of the Okabe-Ito palette chosen by a hash of
+        the id, so it is the same in every figure and every run.
+
+    Example:
+        >>> actor_colour("russia")
+        '#D55E00'
+        >>> actor_colour("lavrov") == actor_colour("lavrov")
+        True
+    """
     if actor in ACTOR_COLOURS:
         return ACTOR_COLOURS[actor]
     digest = int(hashlib.sha256(actor.encode("utf-8")).hexdigest(), 16)
@@ -103,10 +169,18 @@ def actor_colour(actor: str) -> str:
 def use(*, out: str | Path | None = None, notebook: str | None = None, input_sha256: str | None = None) -> Path:
     """Set where figures go and what produced them, for the rest of the session.
 
-    Notebooks call this once in their set-up cell.
+    Notebooks call this once in their set-up cell; it also applies :func:`style`.
+
+    Args:
+        out: the figures folder (default: ``figures/`` in the repository).
+        notebook: the notebook's name without extension, e.g. ``"02-framing"``.
+        input_sha256: sha256 of the analysed text (``doc.meta["sha256"]``).
 
     Returns:
         The output folder (created if needed).
+
+    Example:
+        >>> folder = use(out=tmp, notebook="01-corpus", input_sha256="0" * 64)  # doctest: +SKIP
     """
     folder = Path(out) if out is not None else paths.FIGURES
     folder.mkdir(parents=True, exist_ok=True)
@@ -116,8 +190,12 @@ def use(*, out: str | Path | None = None, notebook: str | None = None, input_sha
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to a temporary file beside ``path``, then rename it into place."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.fchmod(fd, 0o666 & ~umask)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -128,12 +206,70 @@ def _atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
+def write_bytes(path: str | Path, data: bytes) -> Path:
+    """Write a file atomically (temporary file in the same folder, then rename).
+
+    Args:
+        path: the file to write; its folder is created if needed.
+        data: the complete contents.
+
+    Returns:
+        The path written.
+
+    Example:
+        >>> write_bytes(tmp / "notes.txt", b"text")  # doctest: +SKIP
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _atomic_write(path, data)
+    return path
+
+
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def file_sha256(path: str | Path) -> str:
+    """The sha256 of a file's bytes, as lower-case hex."""
+    return _sha256(Path(path).read_bytes())
+
+
+@contextlib.contextmanager
+def locked(folder: str | Path, *, wait: bool = True) -> Iterator[None]:
+    """Hold an advisory lock (``flock``) on a folder itself; no lock file is written.
+
+    Args:
+        folder: an existing folder.
+        wait: block until the lock is free; False raises at once instead.
+
+    Raises:
+        FigureError: when ``wait`` is False and another process holds the lock.
+    """
+    if fcntl is None:  # pragma: no cover
+        yield
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            raise FigureError(f"{folder}: in use by another run") from None
+        yield
+    finally:
+        os.close(fd)
+
+
+_locked = locked
+
+
 def git_commit() -> str:
-    """The commit of the working tree (``-dirty`` when it has uncommitted changes)."""
+    """The commit of the working tree (``-dirty`` when it has uncommitted changes).
+
+    Returns:
+        The full hash of ``HEAD``, with ``-dirty`` appended when ``analysis/``,
+        ``notebooks/`` or ``pyproject.toml`` differ from it; ``"unknown"``
+        outside a git checkout.
+    """
     try:
         head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=paths.ROOT, capture_output=True,
                               text=True, check=True, timeout=10).stdout.strip()
@@ -146,7 +282,14 @@ def git_commit() -> str:
 
 
 def render(fig) -> dict[str, bytes]:
-    """Render a figure to PNG and SVG bytes without dates or versions."""
+    """Render a figure to PNG and SVG bytes without dates or versions.
+
+    Args:
+        fig: a matplotlib figure.
+
+    Returns:
+        ``{"png": bytes, "svg": bytes}``; the same figure always gives the same bytes.
+    """
     with plt.rc_context({"svg.hashsalt": SVG_HASHSALT}):
         png, svg = io.BytesIO(), io.BytesIO()
         fig.savefig(png, format="png", dpi=PNG_DPI, metadata={"Software": None})
@@ -160,17 +303,71 @@ def table_bytes(data: pd.DataFrame) -> bytes:
 
 
 def read_manifest(out: str | Path) -> dict:
-    """The manifest of a figures folder (empty when there is none)."""
+    """The manifest of a figures folder (``{"figures": {}}`` when there is none).
+
+    Raises:
+        FigureError: when the file is not a valid manifest.
+    """
     path = Path(out) / MANIFEST
     if not path.is_file():
         return {"figures": {}}
-    return json.loads(path.read_text(encoding="utf-8"))
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise FigureError(f"{path}: not a valid manifest ({exc})") from None
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("figures", {}), dict):
+        raise FigureError(f"{path}: not a valid manifest (no 'figures' mapping)")
+    manifest.setdefault("figures", {})
+    return manifest
 
 
 def write_manifest(out: str | Path, manifest: Mapping) -> None:
     """Write a manifest atomically, with sorted keys."""
     text = json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     _atomic_write(Path(out) / MANIFEST, text.encode("utf-8"))
+
+
+def _folder(out: str | Path | None) -> Path:
+    folder = Path(out) if out is not None else (_session["out"] or paths.FIGURES)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _record(folder: Path, figure_id: str, kind: str, blobs: Mapping[str, bytes], caption: str,
+            notebook: str | None, input_sha256: str | None) -> dict:
+    """Write the files of one manifest entry atomically, then the entry itself."""
+    if not _ID.match(figure_id):
+        raise FigureError(f"figure id {figure_id!r}: use lower-case words joined by hyphens")
+    with _locked(folder):
+        manifest = read_manifest(folder)
+        files = {}
+        for ext, blob in sorted(blobs.items()):
+            name = f"{figure_id}.{ext}"
+            _atomic_write(folder / name, blob)
+            files[name] = _sha256(blob)
+        entry = {
+            "id": figure_id,
+            "kind": kind,
+            "caption": caption,
+            "files": files,
+            "notebook": notebook or _session["notebook"],
+            "input_sha256": input_sha256 or _session["input_sha256"],
+            "package_version": __version__,
+            "git_commit": git_commit(),
+        }
+        old = manifest["figures"].get(figure_id) or {}
+        manifest["figures"][figure_id] = entry
+        write_manifest(folder, manifest)
+        _unlink_unreferenced(folder, manifest, set(old.get("files", {})) - set(files))
+    return entry
+
+
+def _unlink_unreferenced(folder: Path, manifest: Mapping, names) -> None:
+    """Delete files no manifest entry lists any more (never anything else)."""
+    listed = {name for entry in manifest["figures"].values() for name in entry.get("files", {})}
+    for name in names:
+        if name not in listed and name != MANIFEST and "/" not in name:
+            (folder / name).unlink(missing_ok=True)
 
 
 def save(fig, figure_id: str, *, data: pd.DataFrame | None = None, caption: str = "",
@@ -186,30 +383,168 @@ def save(fig, figure_id: str, *, data: pd.DataFrame | None = None, caption: str 
         out, notebook, input_sha256: default to the values given to :func:`use`.
 
     Returns:
-        The manifest entry written for this figure.
+        The manifest entry written for this figure. Files that an earlier
+        entry of the same id listed and this one does not (a CSV that is no
+        longer written) are deleted.
+
+    Raises:
+        FigureError: for an id that is not lower-case words joined by hyphens.
+
+    Example:
+        >>> fig, ax = plt.subplots()  # doctest: +SKIP
+        >>> save(fig, "words-per-section", data=table, caption="Words per section.")  # doctest: +SKIP
     """
     if not _ID.match(figure_id):
         raise FigureError(f"figure id {figure_id!r}: use lower-case words joined by hyphens")
-    folder = Path(out) if out is not None else (_session["out"] or paths.FIGURES)
-    folder.mkdir(parents=True, exist_ok=True)
     blobs = render(fig)
     if data is not None:
         blobs["csv"] = table_bytes(data)
-    files = {}
-    for ext, blob in sorted(blobs.items()):
-        name = f"{figure_id}.{ext}"
-        _atomic_write(folder / name, blob)
-        files[name] = _sha256(blob)
-    entry = {
-        "id": figure_id,
-        "caption": caption,
-        "files": files,
-        "notebook": notebook or _session["notebook"],
-        "input_sha256": input_sha256 or _session["input_sha256"],
-        "package_version": __version__,
-        "git_commit": git_commit(),
-    }
-    manifest = read_manifest(folder)
-    manifest.setdefault("figures", {})[figure_id] = entry
-    write_manifest(folder, manifest)
+    return _record(_folder(out), figure_id, "figure", blobs, caption, notebook, input_sha256)
+
+
+def save_table(data: pd.DataFrame, table_id: str, *, caption: str = "", out: str | Path | None = None,
+               notebook: str | None = None, input_sha256: str | None = None) -> dict:
+    """Save a table (not drawn as a figure) as CSV and record it in the manifest.
+
+    Args:
+        data: the table.
+        table_id: stable id named for the content, e.g. ``"sentiment-evidence"``.
+        caption: what the table shows.
+        out, notebook, input_sha256: default to the values given to :func:`use`.
+
+    Returns:
+        The manifest entry (kind ``"table"``).
+
+    Example:
+        >>> save_table(evidence, "sentiment-evidence", caption="Mentions and scores.")  # doctest: +SKIP
+    """
+    return _record(_folder(out), table_id, "table", {"csv": table_bytes(data)}, caption, notebook,
+                   input_sha256)
+
+
+def remove(figure_id: str, *, out: str | Path | None = None, keep_files: bool = False) -> dict | None:
+    """Remove a figure's manifest entry, then its files.
+
+    Args:
+        figure_id: the id to remove.
+        out: the figures folder (default: the one given to :func:`use`).
+        keep_files: remove the entry only and leave the files in place (the
+            pipeline does this before re-running a notebook, see
+            :func:`prune` and :func:`restore`).
+
+    Returns:
+        The removed entry, or None when the manifest had no such id. Only files
+        that the entry listed (and no other entry lists) are deleted.
+
+    Example:
+        >>> remove("old-figure", out=tmp)  # doctest: +SKIP
+    """
+    folder = _folder(out)
+    with _locked(folder):
+        manifest = read_manifest(folder)
+        entry = manifest["figures"].pop(figure_id, None)
+        if entry is None:
+            return None
+        write_manifest(folder, manifest)
+        if not keep_files:
+            _unlink_unreferenced(folder, manifest, entry.get("files", {}))
     return entry
+
+
+def prune(entries, *, out: str | Path | None = None) -> list[str]:
+    """Delete the files of earlier entries that the current manifest no longer lists.
+
+    Args:
+        entries: manifest entries from before a run (e.g. returned by :func:`remove`
+            with ``keep_files=True``).
+        out: the figures folder.
+
+    Returns:
+        The file names deleted. A file that any current entry lists is kept,
+        and nothing that no entry ever listed is touched.
+    """
+    folder = _folder(out)
+    with _locked(folder):
+        manifest = read_manifest(folder)
+        listed = {name for entry in manifest["figures"].values() for name in entry.get("files", {})}
+        names = sorted({name for entry in entries for name in entry.get("files", {})} - listed)
+        gone = [name for name in names if (folder / name).is_file()]
+        _unlink_unreferenced(folder, manifest, names)
+    return gone
+
+
+def restore(entry: Mapping, *, out: str | Path | None = None) -> bool:
+    """Put an earlier manifest entry back when all its files are intact.
+
+    Args:
+        entry: a manifest entry (as returned by :func:`remove` or read from a manifest).
+        out: the figures folder.
+
+    Returns:
+        True when every listed file exists with the recorded sha256 and the
+        entry was written back; False (and nothing written) otherwise.
+    """
+    folder = _folder(out)
+    with _locked(folder):
+        for name, digest in entry.get("files", {}).items():
+            path = folder / name
+            if not path.is_file() or file_sha256(path) != digest:
+                return False
+        manifest = read_manifest(folder)
+        if entry["id"] in manifest["figures"]:
+            return False
+        manifest["figures"][entry["id"]] = dict(entry)
+        write_manifest(folder, manifest)
+    return True
+
+
+def verify(out: str | Path | None = None) -> pd.DataFrame:
+    """Check that the manifest lists exactly the files present, with their sha256.
+
+    Args:
+        out: the figures folder (default: the one given to :func:`use`).
+
+    Returns:
+        One row per problem, columns ``file, id, problem`` where problem is
+        ``missing`` (listed, not present), ``changed`` (present, sha256
+        differs) or ``unlisted`` (a file the manifest does not list). Empty
+        when the folder and its manifest agree. Sub-folders are ignored, and
+        so are hidden temporary files of a write in progress.
+
+    Example:
+        >>> verify(tmp).empty  # doctest: +SKIP
+        True
+    """
+    folder = Path(out) if out is not None else (_session["out"] or paths.FIGURES)
+    manifest = read_manifest(folder)
+    rows, listed = [], set()
+    for figure_id, entry in sorted(manifest["figures"].items()):
+        for name, digest in sorted(entry.get("files", {}).items()):
+            listed.add(name)
+            path = folder / name
+            if not path.is_file():
+                rows.append((name, figure_id, "missing"))
+            elif file_sha256(path) != digest:
+                rows.append((name, figure_id, "changed"))
+    if folder.is_dir():
+        for path in sorted(folder.iterdir()):
+            if path.is_file() and not TEMPORARY.match(path.name) and path.name != MANIFEST \
+                    and path.name not in listed:
+                rows.append((path.name, None, "unlisted"))
+    return pd.DataFrame(rows, columns=["file", "id", "problem"])
+
+
+def remove_temporary(out: str | Path) -> list[str]:
+    """Delete temporary files that an interrupted :func:`save` left in a folder.
+
+    Returns:
+        The names deleted (hidden ``.<name>.<random>.tmp`` files only).
+    """
+    folder = Path(out)
+    gone = []
+    if folder.is_dir():
+        for path in sorted(folder.iterdir()):
+            if path.is_file() and TEMPORARY.match(path.name):
+                path.unlink(missing_ok=True)
+                gone.append(path.name)
+    return gone
