@@ -226,7 +226,7 @@ def _validate(data: Mapping, label: str) -> tuple[tuple[Frame, ...], dict, dict]
         for key, table in (("terms", exact), ("inflected", stemmed)):
             for term in lists[key]:
                 words = term_words(term)
-                if not words:
+                if not any(ch.isalnum() for word in words for ch in word):
                     raise LexiconError(f"{label}: {where}.{key}: term {term!r} has no words")
                 if key == "inflected":
                     words = tuple(stem(w) for w in words)
