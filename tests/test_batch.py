@@ -1,0 +1,239 @@
+"""Tests for ``analysis.batch``: measures over a corpus, serial and on Dask, identical results."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+
+import pandas as pd
+import pytest
+
+from analysis import batch, cli, corpus, figures
+from analysis.errors import InputError
+
+#: Measures run in the comparisons below (every registered measure whose module has landed).
+MEASURES = ("documents", "sentences", "framing", "actors")
+META = ["title", "author", "outlet", "date"]
+
+GOOD = "A Title Line\n\nRussia and China signed a treaty. The West objected.\n"
+OTHER = "Moscow hosted the talks. Nothing was agreed.\n"
+FURNITURE_ONLY = "Facebook\n\nTwitter\n"
+
+
+def _hash(table: pd.DataFrame) -> str:
+    return hashlib.sha256(table.to_csv(index=False).encode("utf-8")).hexdigest()
+
+
+def _assert_identical(a: batch.Results, b: batch.Results) -> None:
+    assert list(a) == list(b)
+    for name in a:
+        pd.testing.assert_frame_equal(a[name], b[name], check_exact=True)
+        assert _hash(a[name]) == _hash(b[name])
+    pd.testing.assert_frame_equal(a.errors, b.errors)
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return corpus.load_corpus(corpus.SAMPLE_CORPUS)
+
+
+@pytest.fixture(scope="module")
+def serial(sample):
+    return batch.analyse(sample, MEASURES)
+
+
+@pytest.fixture(scope="module")
+def cluster_client():
+    from distributed import Client, LocalCluster
+
+    with LocalCluster(processes=True, n_workers=2, threads_per_worker=1, dashboard_address=None,
+                      silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
+        yield client
+
+
+@pytest.mark.parametrize("measure", MEASURES)
+def test_each_table_is_the_single_document_tables_stacked(sample, serial, measure):
+    func = batch.measure(measure)
+    expected = []
+    for doc in sample:
+        table = func(doc).reset_index(drop=True)
+        table.insert(0, "doc_id", doc.meta["doc_id"])
+        expected.append(table)
+    got = serial[measure].iloc[:, :-len(META)]
+    want = pd.concat([t for t in expected if len(t)], ignore_index=True)
+    assert list(got.columns) == list(want.columns) and got.columns[0] == "doc_id"
+    pd.testing.assert_frame_equal(got, want, check_dtype=False)
+
+
+@pytest.mark.parametrize("measure", MEASURES)
+def test_metadata_is_carried_to_every_table(sample, serial, measure):
+    table = serial[measure]
+    meta_cols = ["doc_title" if measure == "documents" else "title", "author", "outlet", "date"]
+    assert list(table.columns[-4:]) == meta_cols
+    merged = table[["doc_id", *meta_cols]].drop_duplicates().set_axis(["doc_id", *META], axis=1)
+    expected = sample.metadata.set_index("doc_id").loc[merged["doc_id"]].reset_index()
+    pd.testing.assert_frame_equal(merged.reset_index(drop=True), expected, check_dtype=False)
+
+
+@pytest.mark.parametrize("doc_id, author, outlet", [
+    ("arctic-route", "Hanna Lindqvist", "The Meridian Review"),
+    ("summit-notes", "Tomás Ferreira", "Open Atlas"),
+])
+def test_metadata_values_by_hand(serial, doc_id, author, outlet):
+    rows = serial["sentences"][serial["sentences"]["doc_id"] == doc_id]
+    assert len(rows) > 0
+    assert set(zip(rows["author"], rows["outlet"])) == {(author, outlet)}
+
+
+def test_tables_are_in_doc_id_order(serial):
+    for table in serial.values():
+        ids = table["doc_id"].tolist()
+        assert ids == sorted(ids)
+
+
+@pytest.mark.parametrize("partition_size", [1, 2, 5])
+def test_dask_synchronous_equals_serial_for_any_partitioning(sample, serial, partition_size):
+    out = batch.analyse(sample, MEASURES, workers=1, scheduler="synchronous", partition_size=partition_size)
+    _assert_identical(serial, out)
+
+
+def test_multiprocessing_scheduler_equals_serial(sample, serial):
+    _assert_identical(serial, batch.analyse(sample, MEASURES, workers=2, scheduler="processes",
+                                            partition_size=2))
+
+
+def test_local_workers_equal_serial(sample, serial):
+    _assert_identical(serial, batch.analyse(sample, MEASURES, workers=2, partition_size=2))
+
+
+def test_distributed_local_cluster_client_and_address_equal_serial(sample, serial, cluster_client):
+    _assert_identical(serial, batch.analyse(sample, MEASURES, scheduler=cluster_client, partition_size=1))
+    address = cluster_client.scheduler.address
+    assert address.startswith("tcp://")
+    _assert_identical(serial, batch.analyse(sample, MEASURES, scheduler=address, partition_size=3))
+
+
+def _folder(tmp_path, files):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for name, data in files.items():
+        (folder / name).write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+    return folder
+
+
+def test_one_unreadable_file_loses_nothing_else(tmp_path):
+    folder = _folder(tmp_path, {"a.txt": GOOD, "b.txt": OTHER, "c.txt": b"\xff\xfe\x00\x00garbage"})
+    with pytest.raises(InputError, match="c.txt: looks like a binary file"):
+        batch.analyse(folder, ["sentences"])
+    out = batch.analyse(folder, ["sentences"], skip_bad=True)
+    assert out["sentences"].groupby("doc_id").size().to_dict() == {"a": 2, "b": 2}
+    assert out.errors[["doc_id", "measure"]].values.tolist() == [["c", "load"]]
+
+
+@pytest.mark.parametrize("workers, scheduler", [(1, None), (1, "synchronous")])
+def test_a_document_that_fails_to_parse_is_reported(tmp_path, workers, scheduler):
+    folder = _folder(tmp_path, {"a.txt": GOOD, "z.txt": FURNITURE_ONLY})
+    docs = corpus.load_corpus(folder)  # the file itself is readable text
+    with pytest.raises(InputError, match=r"z.txt: no sentences found.*skip_bad=True"):
+        batch.analyse(docs, ["sentences"], workers=workers, scheduler=scheduler)
+    out = batch.analyse(docs, ["sentences"], workers=workers, scheduler=scheduler, skip_bad=True)
+    assert out["sentences"]["doc_id"].unique().tolist() == ["a"]
+    assert out.errors.values.tolist() == [["z", str(folder / "z.txt"), "load",
+                                           "no sentences found once page furniture is removed"]]
+
+
+def test_a_measure_failing_on_one_document_drops_that_document_only(monkeypatch):
+    from analysis.errors import AnalysisError
+
+    def picky(doc):
+        if "Moscow" in doc.body:
+            raise AnalysisError(f"{doc.meta['source']}: no treaty here")
+        return pd.DataFrame({"n": [len(doc.body)]})
+
+    monkeypatch.setattr(batch, "measure", lambda name: picky if name == "picky" else None)
+    docs = corpus.load_corpus(pd.DataFrame({"doc_id": ["a", "b"], "text": [GOOD, OTHER]}))
+    out = batch.analyse(docs, ["picky"], skip_bad=True)
+    assert out["picky"].values.tolist() == [["a", len(corpus.from_text(GOOD).body)]]
+    assert out.errors.values.tolist() == [["b", "<table>#b", "picky", "no treaty here"]]
+
+
+def test_empty_per_document_tables_do_not_change_dtypes():
+    docs = corpus.load_corpus(pd.DataFrame({"doc_id": ["a", "b"], "text": [GOOD, OTHER]}))
+    out = batch.analyse(docs, ["sentences"], options={"sentences": {}})
+    assert out["sentences"]["start"].dtype == "int64"
+    assert out["sentences"]["doc_id"].tolist() == ["a", "a", "b", "b"]
+
+
+@pytest.mark.parametrize("text, sentences, words, sections", [
+    ("Title\n\nOne short text. It has two sentences.", 2, 7, 1),
+    ("Head\n\nFirst part here.\n\nSecond Part\n\nMore text. And more.", 3, 7, 2),
+    ("No title at all, just one sentence of ten words.", 1, 10, 1),
+])
+def test_document_summary_by_hand(text, sentences, words, sections):
+    row = batch.document_summary(corpus.from_text(text)).iloc[0]
+    assert (row["sentences"], row["words"], row["sections"]) == (sentences, words, sections)
+
+
+@pytest.mark.parametrize("kwargs, what", [
+    ({"measures": ["no_such_measure"]}, "unknown measure 'no_such_measure'"),
+    ({"measures": []}, "no measures to run"),
+    ({"workers": 0}, "workers must be a positive whole number"),
+    ({"partition_size": 0}, "partition_size must be a positive whole number"),
+    ({"options": {"framing": {}}, "measures": ["sentences"]}, "options given for measures not run: framing"),
+    ({"scheduler": 42}, "scheduler must be None"),
+])
+def test_bad_arguments_are_input_errors(sample, kwargs, what):
+    with pytest.raises(InputError, match=what):
+        batch.analyse(sample, **{"measures": ["sentences"], **kwargs})
+
+
+def test_unreachable_scheduler_is_one_line_error(sample, monkeypatch):
+    monkeypatch.setattr(batch, "CONNECT_TIMEOUT", 1)
+    with pytest.raises(InputError, match="cannot connect to the Dask scheduler at tcp://127.0.0.1:1"):
+        batch.analyse(sample, ["sentences"], scheduler="tcp://127.0.0.1:1")
+
+
+def test_progress_is_quiet_when_stderr_is_not_a_terminal(sample, capsys):
+    batch.analyse(sample, ["documents"])
+    assert capsys.readouterr().err == ""
+
+
+def test_metadata_column_named_like_a_measure_column_is_prefixed():
+    table = pd.DataFrame({"doc_id": ["a", "a", "b"], "text": ["x", "y", "z"]})
+    meta = pd.DataFrame({"doc_id": ["a", "b"], "text": ["full a", "full b"], "year": [2020, 2021]})
+    out = batch.with_metadata(table, meta)
+    assert out.values.tolist() == [["a", "x", "full a", 2020], ["a", "y", "full a", 2020],
+                                   ["b", "z", "full b", 2021]]
+    assert list(out.columns) == ["doc_id", "text", "doc_text", "year"]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_write_is_deterministic_and_the_manifest_hashes_the_files(serial, tmp_path, fmt):
+    first = batch.write(serial, tmp_path / "one", fmt=fmt, source="sample")
+    second = batch.write(serial, tmp_path / "two", fmt=fmt, source="sample")
+    for name, entry in first["tables"].items():
+        blob = (tmp_path / "one" / entry["file"]).read_bytes()
+        assert blob == (tmp_path / "two" / entry["file"]).read_bytes()
+        assert hashlib.sha256(blob).hexdigest() == entry["sha256"] == second["tables"][name]["sha256"]
+    manifest = json.loads((tmp_path / "one" / "manifest.json").read_text())
+    assert manifest["corpus"] == {"source": "sample", "documents": 5, "bad_documents": 0}
+    assert sorted(manifest["tables"]) == sorted([*MEASURES, "errors"])
+    assert manifest["git_commit"] == figures.git_commit()
+    if fmt == "parquet":
+        back = pd.read_parquet(tmp_path / "one" / "sentences.parquet")
+        pd.testing.assert_frame_equal(back, serial["sentences"], check_dtype=False)
+
+
+def test_command_line_writes_tables_and_reports_bad_files(tmp_path, capsys):
+    folder = _folder(tmp_path, {"a.txt": GOOD, "b.txt": OTHER, "empty.txt": b""})
+    out = tmp_path / "out"
+    assert cli.main(["corpus", str(folder), "--out", str(out), "--measures", "sentences"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "empty.txt: the file is empty" in err and err.count("\n") == 1
+    assert cli.main(["corpus", str(folder), "--out", str(out), "--measures", "sentences", "documents",
+                     "--skip-bad"]) == 0
+    assert pd.read_csv(out / "errors.csv")["doc_id"].tolist() == ["empty"]
+    assert pd.read_csv(out / "sentences.csv")["doc_id"].unique().tolist() == ["a", "b"]
+    assert sorted(json.loads((out / "manifest.json").read_text())["tables"]) == ["documents", "errors",
+                                                                                  "sentences"]
