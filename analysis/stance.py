@@ -1,0 +1,771 @@
+"""Stance and engagement markers in context, following Hyland's (2005) model.
+
+Hyland, K. (2005). Stance and engagement: a model of interaction in academic
+discourse. *Discourse Studies* 7(2), 173-192, describes how writers position
+themselves (**stance**: hedges, boosters, attitude markers, self-mentions) and
+their readers (**engagement**: reader pronouns, directives, questions, appeals
+to shared knowledge, personal asides). The markers are listed as data in
+``analysis/lexicons/stance.yml`` (adapted from the item lists in Hyland's
+*Metadiscourse*, 2005, appendix, with items that opinion journalism needs
+marked ``journalism:``); a user can pass a lexicon of the same shape.
+
+Matching
+    Each lexicon form is a sequence of word tokens (:func:`analysis.tokenise.words`,
+    compared on the lower-cased ``norm`` column), so "in fact" never matches
+    inside "infact" and "U.S." is never "us". Candidate positions are found
+    vectorised (first token, or first two tokens for multi-word forms), then
+    each candidate is checked against the entry's context rules. A marker
+    never crosses a sentence boundary. Forms may also be given as a regular
+    expression (``pattern``) over the normalised body; a pattern match counts
+    only when it starts and ends on token boundaries.
+
+Precedence
+    At one position, longer forms are tried first; among forms of the same
+    length, the entry earlier in the file wins. When markers overlap, the one
+    with more tokens is kept ("in actual fact", "to be sure", "it is an open
+    secret", "one may call it", "we need to" take precedence over "fact",
+    "sure", "may", "we"). A longer form rejected by its context rules leaves
+    its parts free to match.
+
+Context rules (all in the lexicon, each entry documents its own)
+    - ``case_sensitive``: the form must appear as written (a capital is
+      allowed on the first word of a sentence). "May" in mid-sentence is the
+      month (or Theresa May), not the hedge; "US" is not "us"; "I" is upper case.
+    - ``not_before`` / ``only_before``: regular expressions tested against the
+      text right after the marker (to the end of its sentence): "May 2016"
+      (a number follows: the month); "might" followed by "of"/"and"/punctuation
+      is the noun ("military might" is also excluded by ``not_after``);
+      "certain concerns" (a noun follows: the determiner, not the booster);
+      "about"/"around" hedge only before a quantity; "suggest" only with a
+      that-clause; "should the U.S. decide" (a subject follows: conditional
+      inversion, not obligation).
+    - ``not_after`` / ``only_after``: tested against the text right before the
+      marker: "steer clear of" is not a booster; "matter of course" and
+      "change of course" are not "of course" ("in the course of" never
+      contains the form); "believe"/"think"/"know" boost only after "I"/"we";
+      "than it first appears" is not a hedge.
+    - ``position``: ``sentence_start`` (the first word of its sentence, after
+      any opening quote or bracket) for imperatives: "Do not forget ..." is a
+      directive, "so that we don't forget" is not; ``disjunct`` (first word and
+      followed by a comma) for sentence adverbials whose stance reading needs
+      that slot: "Critically, ..." is an attitude marker, "critically
+      important" is not; "Naturally, ..." boosts, "comes naturally" does not.
+      "Clearly,", "Probably,", "Admittedly," count in any position.
+    - Modals ("will", "would", "should", "must"): only epistemic readings are
+      hedges or boosters (Coates 1983; Palmer 2001). "will" is future or
+      volition and counts only as the inferential "will have" + participle;
+      "would" is a hedge only in "would have" + participle and "would
+      seem/appear/suggest/say ...", never as a conditional consequence or the
+      future in the past of reported speech; epistemic "should" ("should have
+      arrived", "should be ready") is a hedge; deontic "should", "must",
+      "need to", "have to" are attitude markers of obligation (Hyland 2000),
+      or directives when "we", "you" or "one" is the subject.
+    - ``quoted``: the category used when the marker is in a quoted speaker's
+      voice. First-person plurals are reader pronouns (inclusive "we") in the
+      writer's voice but the speaker's own side in a quotation (Lavrov's "we"
+      is the Russian government): a self-mention, subtype ``speaker_we``.
+      Second-person pronouns in a quotation address the speaker's hearer.
+
+Voice
+    The ``voice`` column comes from :func:`analysis.voices.voice_at` ("author"
+    or the quoted speaker's label). Where that module is not available every
+    marker has voice ``"all"`` and the ``quoted`` rule does not apply.
+
+Rates are per 1,000 words, with words counted as in
+:func:`analysis.tokenise.word_count` within the group (a section's words, a
+voice's words). Precision was measured by hand on the seed article (all
+markers found, each judged in context); see :func:`precision` and
+``docs/stance.md``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis import lexicons, paths, tokenise
+from analysis.corpus import Document
+from analysis.errors import InputError, LexiconError
+from analysis.normalise import TABLE
+
+#: Characters of context examined on each side of a marker (within its
+#: sentence). The longest context rule in the packaged lexicon needs about 40;
+#: a bound keeps the work per marker constant.
+CONTEXT_CHARS = 80
+#: Rates are per this many words (the suite-wide basis, see tokenise.word_count).
+PER_WORDS = 1000
+#: Two-sided 95% standard-normal quantile, for Wilson score intervals of
+#: precision (Wilson 1927; Brown, Cai & DasGupta 2001 recommend it for small n).
+Z_95 = 1.959963984540054
+#: Rows of the "most heavily boosted sentences" table by default.
+TOP_SENTENCES = 10
+#: The hand-annotated precision sample of markers found in the seed article.
+SAMPLE = paths.RESULTS / "stance_sample.csv"
+#: Columns of the precision sample (one row per marker occurrence).
+SAMPLE_COLUMNS = ("start", "end", "marker", "category", "subtype", "voice", "is_correct", "comment")
+
+#: Positions an entry may be restricted to (see the module docstring).
+POSITIONS = ("any", "sentence_start", "disjunct")
+#: Columns of :func:`markers`.
+MARKER_COLUMNS = ("category", "subtype", "marker", "start", "end", "sentence_id", "section", "voice")
+#: Groupings accepted by :func:`density` and :func:`balance`.
+GROUPINGS = ("category", "subtype", "section", "voice")
+#: Voice label used when no voice attribution is available.
+ALL_VOICES = "all"
+#: Voice labels that mean the writer speaks.
+WRITER_VOICES = ("author", ALL_VOICES)
+
+_ENTRY_KEYS = frozenset({"forms", "pattern", "category", "subtype", "notes", "journalism", "case_sensitive",
+                         "position", "not_before", "only_before", "not_after", "only_after", "quoted"})
+_CONTEXT_KEYS = ("not_before", "only_before", "not_after", "only_after")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One lexicon entry, compiled."""
+
+    index: int
+    forms: tuple[tuple[str, ...], ...]
+    surfaces: tuple[tuple[str, ...], ...]
+    pattern: str | None
+    category: str
+    subtype: str
+    case_sensitive: bool
+    position: str
+    not_before: tuple[re.Pattern, ...]
+    only_before: tuple[re.Pattern, ...]
+    not_after: tuple[re.Pattern, ...]
+    only_after: tuple[re.Pattern, ...]
+    quoted: tuple[str, str] | None
+    journalism: str
+    notes: str
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """A compiled stance lexicon: categories, entries and lookup tables."""
+
+    label: str
+    meta: dict
+    categories: dict
+    entries: tuple[Entry, ...]
+    by_first: dict  # first token -> [(tokens, surfaces, entry)], longest first, then file order
+    pattern: re.Pattern | None
+
+    @property
+    def pairs(self) -> tuple[str, ...]:
+        """(category, subtype) pairs declared, in file order, as "category/subtype"."""
+        out = []
+        for cat, spec in self.categories.items():
+            subs = list((spec.get("subtypes") or {}).keys()) or [""]
+            out.extend(f"{cat}/{s}" for s in subs)
+        return tuple(out)
+
+
+# --------------------------------------------------------------------------- lexicon
+def _fail(label: str, where: str, message: str) -> LexiconError:
+    return LexiconError(f"{label}: {where}: {message}")
+
+
+def _context(raw, label: str, where: str, key: str, *, before: bool) -> tuple[re.Pattern, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not all(isinstance(p, str) and p for p in raw):
+        raise _fail(label, where, f"{key!r} must be a list of regular expressions")
+    out = []
+    for p in raw:
+        try:
+            out.append(re.compile(f"(?:{p})\\Z" if before else p, re.IGNORECASE))
+        except re.error as exc:
+            raise _fail(label, where, f"bad regular expression under {key!r}: {p!r} ({exc})") from None
+    return tuple(out)
+
+
+def _tokens(form: str) -> tuple[str, ...]:
+    return tuple(tokenise.tokenize_text(form))
+
+
+def _categories(data: Mapping, label: str) -> dict:
+    cats = data.get("categories")
+    if not isinstance(cats, Mapping) or not cats:
+        raise LexiconError(f"{label}: 'categories' must be a non-empty mapping of category names")
+    out = {}
+    for name, spec in cats.items():
+        if not isinstance(spec, Mapping) or not isinstance(spec.get("rationale"), str) or not spec["rationale"].strip():
+            raise _fail(label, f"categories.{name}", "needs a one-line 'rationale'")
+        subs = spec.get("subtypes") or {}
+        if not isinstance(subs, Mapping):
+            raise _fail(label, f"categories.{name}", "'subtypes' must map subtype names to descriptions")
+        out[str(name)] = {"rationale": spec["rationale"], "subtypes": {str(k): str(v) for k, v in subs.items()}}
+    return out
+
+
+def _entry(i: int, raw, cats: dict, label: str) -> Entry:
+    where = f"markers[{i}]"
+    if not isinstance(raw, Mapping):
+        raise _fail(label, where, "each marker entry must be a mapping")
+    forms = raw.get("forms")
+    if isinstance(forms, list) and forms and isinstance(forms[0], str):
+        where = f"markers[{i}] ({forms[0]!r})"
+    unknown = sorted(set(raw) - _ENTRY_KEYS)
+    if unknown:
+        raise _fail(label, where, f"unknown key(s) {', '.join(map(repr, unknown))} (allowed: {', '.join(sorted(_ENTRY_KEYS))})")
+    if "category" not in raw:
+        raise _fail(label, where, "missing key 'category'")
+    if ("forms" in raw) == ("pattern" in raw):
+        raise _fail(label, where, "needs exactly one of 'forms' (list of strings) or 'pattern' (regular expression)")
+    category = raw["category"]
+    if category not in cats:
+        raise _fail(label, where, f"unknown category {category!r} (declared: {', '.join(cats)})")
+    subs = cats[category]["subtypes"]
+    subtype = raw.get("subtype", "")
+    if subs and "subtype" not in raw:
+        raise _fail(label, where, f"missing key 'subtype' (category {category!r} has: {', '.join(subs)})")
+    if subs and subtype not in subs:
+        raise _fail(label, where, f"unknown subtype {subtype!r} for {category!r} (declared: {', '.join(subs)})")
+    token_forms, surfaces, pattern = (), (), None
+    if "forms" in raw:
+        if not isinstance(forms, list) or not forms or not all(isinstance(f, str) and f.strip() for f in forms):
+            raise _fail(label, where, "'forms' must be a non-empty list of non-empty strings")
+        surfaces = tuple(_tokens(f.translate(TABLE)) for f in forms)
+        token_forms = tuple(tuple(t.lower() for t in s) for s in surfaces)
+    else:
+        pattern = raw["pattern"]
+        if not isinstance(pattern, str) or not pattern:
+            raise _fail(label, where, "'pattern' must be a non-empty regular expression")
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise _fail(label, where, f"bad regular expression under 'pattern': {pattern!r} ({exc})") from None
+    position = raw.get("position", "any")
+    if position not in POSITIONS:
+        raise _fail(label, where, f"unknown position {position!r} (allowed: {', '.join(POSITIONS)})")
+    case_sensitive = raw.get("case_sensitive", False)
+    if not isinstance(case_sensitive, bool):
+        raise _fail(label, where, "'case_sensitive' must be true or false")
+    quoted = raw.get("quoted")
+    if quoted is not None:
+        if not isinstance(quoted, Mapping) or quoted.get("category") not in cats:
+            raise _fail(label, where, "'quoted' must give a declared 'category' (and its 'subtype')")
+        qsubs = cats[quoted["category"]]["subtypes"]
+        if qsubs and quoted.get("subtype") not in qsubs:
+            raise _fail(label, where, f"'quoted' has unknown subtype {quoted.get('subtype')!r} for {quoted['category']!r}")
+        quoted = (quoted["category"], quoted.get("subtype", ""))
+    ctx = {k: _context(raw.get(k), label, where, k, before=k.endswith("_after")) for k in _CONTEXT_KEYS}
+    return Entry(index=i, forms=token_forms, surfaces=surfaces, pattern=pattern, category=category,
+                 subtype=subtype, case_sensitive=case_sensitive, position=position, quoted=quoted,
+                 journalism=str(raw.get("journalism") or ""), notes=str(raw.get("notes") or ""), **ctx)
+
+
+def _compile(source: lexicons.Source) -> Lexicon:
+    data = lexicons.load(source, name="stance", required=("categories", "markers"))
+    label = data["meta"]["loaded_from"]
+    cats = _categories(data, label)
+    raw = data["markers"]
+    if not isinstance(raw, list) or not raw:
+        raise LexiconError(f"{label}: 'markers' must be a non-empty list of entries")
+    entries = tuple(_entry(i, r, cats, label) for i, r in enumerate(raw))
+    by_first: dict = {}
+    for e in entries:
+        for toks, surf in zip(e.forms, e.surfaces):
+            by_first.setdefault(toks[0], []).append((toks, surf, e))
+    for key in by_first:
+        by_first[key].sort(key=lambda t: (-len(t[0]), t[2].index))
+    patterns = [f"(?P<e{e.index}>{e.pattern})" for e in entries if e.pattern]
+    pattern = re.compile("|".join(patterns), re.IGNORECASE) if patterns else None
+    return Lexicon(label=label, meta=data["meta"], categories=cats, entries=entries, by_first=by_first,
+                   pattern=pattern)
+
+
+@lru_cache(maxsize=8)
+def _compile_path(path: str, mtime_ns: int) -> Lexicon:
+    del mtime_ns  # part of the cache key: an edited file is compiled again
+    return _compile(None if path == "" else path)
+
+
+def lexicon(source: lexicons.Source = None) -> Lexicon:
+    """Load, validate and compile a stance lexicon (compiled once per file version).
+
+    Args:
+        source: ``None`` for the packaged ``analysis/lexicons/stance.yml``, a
+            path to a YAML file of the same shape, or a mapping.
+
+    Returns:
+        The compiled :class:`Lexicon`.
+
+    Raises:
+        LexiconError: a malformed file, naming the file, the entry and the key
+            (unknown category or subtype, bad regular expression, missing key).
+
+    Example:
+        >>> from analysis import stance
+        >>> sorted(stance.lexicon().categories)
+        ['attitude', 'booster', 'engagement', 'hedge', 'self_mention']
+    """
+    if isinstance(source, Mapping):
+        return _compile(source)
+    if source is None:
+        path = lexicons.packaged("stance")
+        return _compile_path("", path.stat().st_mtime_ns)
+    path = Path(source).expanduser()
+    if not path.is_file():
+        lexicons.load(path, name="stance")  # raises the loader's one-line error
+    return _compile_path(str(path.resolve()), path.stat().st_mtime_ns)
+
+
+def entries(source: lexicons.Source = None) -> pd.DataFrame:
+    """The lexicon as a table, one row per form.
+
+    Args:
+        source: as in :func:`lexicon`.
+
+    Returns:
+        DataFrame with columns ``category``, ``subtype``, ``form`` (the tokens
+        joined by spaces, or the regular expression), ``position``,
+        ``context_rules`` (number of context patterns), ``journalism`` (why
+        opinion journalism needs the item; empty for Hyland's items) and ``notes``.
+
+    Example:
+        >>> from analysis import stance
+        >>> table = stance.entries()
+        >>> table.loc[table["form"] == "to be sure", "category"].item()
+        'booster'
+    """
+    lex = lexicon(source)
+    rows = []
+    for e in lex.entries:
+        n_ctx = sum(len(getattr(e, k)) for k in _CONTEXT_KEYS)
+        for form in ([" ".join(s) for s in e.surfaces] or [e.pattern]):
+            rows.append((e.category, e.subtype, form, e.position, n_ctx, e.journalism, e.notes))
+    return pd.DataFrame(rows, columns=["category", "subtype", "form", "position", "context_rules",
+                                       "journalism", "notes"])
+
+
+# --------------------------------------------------------------------------- matching
+def voices_at(doc: Document, offsets: Sequence[int]) -> list[str]:
+    """Voice at each offset via :func:`analysis.voices.voice_at`, or ``"all"`` without it."""
+    try:
+        from analysis import voices
+        voice_at = voices.voice_at
+    except (ImportError, AttributeError):
+        return [ALL_VOICES] * len(offsets)
+    return [str(v) for v in voice_at(doc, [int(o) for o in offsets])]
+
+
+@dataclass(frozen=True)
+class _Tables:
+    norms: list
+    surfaces: list
+    starts: np.ndarray
+    ends: np.ndarray
+    sid: np.ndarray
+    first_word: np.ndarray  # per sentence: token index of its first word token, or -1
+    sent_start: np.ndarray
+    sent_end: np.ndarray
+
+
+def _tables(doc: Document) -> _Tables:
+    def build() -> _Tables:
+        words = tokenise.words(doc)
+        sents = tokenise.sentences(doc)
+        sid = words["sentence_id"].to_numpy()
+        is_word = words["kind"].isin(tokenise.WORD_KINDS).to_numpy()
+        first = np.full(len(sents), -1, dtype="int64")
+        idx = np.flatnonzero(is_word)
+        if len(idx):
+            uniq, pos = np.unique(sid[idx], return_index=True)
+            first[uniq] = idx[pos]
+        return _Tables(
+            norms=words["norm"].tolist(),
+            surfaces=[t.translate(TABLE) for t in words["text"].tolist()],
+            starts=words["start"].to_numpy(), ends=words["end"].to_numpy(), sid=sid, first_word=first,
+            sent_start=sents["start"].to_numpy(), sent_end=sents["end"].to_numpy(),
+        )
+
+    return doc.cached("stance.tables", build)
+
+
+def _candidates(t: _Tables, lex: Lexicon) -> np.ndarray:
+    """Token indices where some form can start (vectorised on first one or two tokens)."""
+    if not t.norms:
+        return np.empty(0, dtype="int64")
+    codes, uniques = pd.factorize(pd.Series(t.norms, dtype=object))
+    lookup = {u: c for c, u in enumerate(uniques)}
+    singles, pairs = set(), set()
+    width = len(uniques) + 1
+    for key, forms in lex.by_first.items():
+        if key not in lookup:
+            continue
+        for toks, _, _ in forms:
+            if len(toks) == 1:
+                singles.add(lookup[key])
+            elif toks[1] in lookup:
+                pairs.add(lookup[key] * width + lookup[toks[1]])
+    hit = np.isin(codes, np.fromiter(singles, dtype="int64", count=len(singles)))
+    if pairs and len(codes) > 1:
+        pair_codes = codes[:-1].astype("int64") * width + codes[1:]
+        hit[:-1] |= np.isin(pair_codes, np.fromiter(pairs, dtype="int64", count=len(pairs)))
+    return np.flatnonzero(hit)
+
+
+def _accepts(e: Entry, t: _Tables, text: str, i: int, j: int, surf: tuple | None) -> bool:
+    """Whether entry ``e`` holds for tokens ``i`` to ``j`` (exclusive) in context."""
+    s = t.sid[i]
+    if e.case_sensitive and surf is not None:
+        got = tuple(t.surfaces[i:j])
+        if got != surf:
+            initial = i == t.first_word[s] and got[0] == surf[0][:1].upper() + surf[0][1:]
+            if not (initial and got[1:] == surf[1:]):
+                return False
+    if e.position != "any":
+        if i != t.first_word[s]:
+            return False
+        if e.position == "disjunct" and not (j < len(t.norms) and t.sid[j] == s and t.norms[j] == ","):
+            return False
+    start, end = int(t.starts[i]), int(t.ends[j - 1])
+    if e.not_before or e.only_before:
+        after = text[end:min(int(t.sent_end[s]), end + CONTEXT_CHARS)]
+        if any(p.match(after) for p in e.not_before):
+            return False
+        if e.only_before and not any(p.match(after) for p in e.only_before):
+            return False
+    if e.not_after or e.only_after:
+        before = text[max(int(t.sent_start[s]), start - CONTEXT_CHARS):start]
+        if any(p.search(before) for p in e.not_after):
+            return False
+        if e.only_after and not any(p.search(before) for p in e.only_after):
+            return False
+    return True
+
+
+def _find(doc: Document, lex: Lexicon) -> list[tuple[int, int, Entry]]:
+    """(first token, end token, entry) of every accepted marker, overlaps resolved."""
+    t = _tables(doc)
+    text = doc.normalised
+    norms, sid, n = t.norms, t.sid, len(t.norms)
+    found = []
+    for i in _candidates(t, lex).tolist():
+        for toks, surf, e in lex.by_first.get(norms[i], ()):
+            j = i + len(toks)
+            if j <= n and sid[j - 1] == sid[i] and tuple(norms[i:j]) == toks \
+                    and _accepts(e, t, text, i, j, surf if e.case_sensitive else None):
+                found.append((i, j, e))
+                break
+    if lex.pattern is not None:
+        entry_of = {f"e{e.index}": e for e in lex.entries}
+        for m in lex.pattern.finditer(text):
+            i = int(np.searchsorted(t.starts, m.start()))
+            j = int(np.searchsorted(t.ends, m.end())) + 1
+            if i < n and j <= n and t.starts[i] == m.start() and t.ends[j - 1] == m.end() \
+                    and sid[i] == sid[j - 1] and _accepts(entry_of[m.lastgroup], t, text, i, j, None):
+                found.append((i, j, entry_of[m.lastgroup]))
+    found.sort(key=lambda f: (f[0] - f[1], f[0]))
+    covered = np.zeros(n, dtype=bool)
+    kept = []
+    for i, j, e in found:
+        if not covered[i:j].any():
+            covered[i:j] = True
+            kept.append((i, j, e))
+    kept.sort(key=lambda f: f[0])
+    return kept
+
+
+def _markers(doc: Document, lex: Lexicon) -> pd.DataFrame:
+    t = _tables(doc)
+    found = _find(doc, lex)
+    if not found:
+        return pd.DataFrame({c: pd.Series(dtype="int64" if c in ("start", "end", "sentence_id") else object)
+                             for c in MARKER_COLUMNS})
+    starts = np.array([int(t.starts[i]) for i, _, _ in found], dtype="int64")
+    ends = np.array([int(t.ends[j - 1]) for _, j, _ in found], dtype="int64")
+    sids = np.array([int(t.sid[i]) for i, _, _ in found], dtype="int64")
+    voice = voices_at(doc, starts.tolist())
+    cats, subs = [], []
+    for (_, _, e), v in zip(found, voice):
+        use_quoted = e.quoted is not None and v not in WRITER_VOICES
+        cats.append(e.quoted[0] if use_quoted else e.category)
+        subs.append(e.quoted[1] if use_quoted else e.subtype)
+    sections = tokenise.sentences(doc)["section"].to_numpy()
+    text = doc.normalised
+    return pd.DataFrame({
+        "category": cats,
+        "subtype": subs,
+        "marker": [" ".join(text[s:e].lower().split()) for s, e in zip(starts, ends)],
+        "start": starts,
+        "end": ends,
+        "sentence_id": sids,
+        "section": sections[sids],
+        "voice": voice,
+    })
+
+
+def _key(source: lexicons.Source, lex: Lexicon) -> str:
+    return "stance.markers" if source is None else f"stance.markers:{lex.label}:{id(lex)}"
+
+
+def markers(doc: Document, lexicon_source: lexicons.Source = None) -> pd.DataFrame:
+    """Stance and engagement markers in the body, disambiguated in context.
+
+    Args:
+        doc: the document.
+        lexicon_source: ``None`` for the packaged lexicon, or a path or mapping
+            (see :func:`lexicon`).
+
+    Returns:
+        DataFrame, one row per marker occurrence in text order, with columns
+        ``category`` (hedge, booster, attitude, self_mention, engagement),
+        ``subtype``, ``marker`` (the matched text, lower-cased, spaces
+        collapsed), ``start``, ``end`` (offsets into ``doc.body``),
+        ``sentence_id``, ``section`` (section label) and ``voice`` ("author",
+        a quoted speaker's label, or "all" when voices are unavailable).
+
+    Example:
+        >>> from analysis import corpus, stance
+        >>> doc = corpus.from_text("In fact, the talks may fail. As far back as May 2016 they met.")
+        >>> stance.markers(doc)[["category", "marker"]].values.tolist()
+        [['booster', 'in fact'], ['hedge', 'may']]
+    """
+    lex = lexicon(lexicon_source)
+    return doc.cached(_key(lexicon_source, lex), lambda: _markers(doc, lex)).copy(deep=False)
+
+
+# --------------------------------------------------------------------------- rates
+def _check_by(by: Iterable[str], allowed: Sequence[str], func: str) -> list[str]:
+    if isinstance(by, str):
+        by = (by,)
+    by = list(by)
+    bad = [b for b in by if b not in allowed]
+    if bad or len(set(by)) != len(by):
+        raise InputError(f"{func}: cannot group by {by!r}; choose distinct keys from {', '.join(allowed)}")
+    return by
+
+
+def _word_groups(doc: Document, keys: list[str]) -> pd.DataFrame:
+    """Words per group of ``keys`` (section and/or voice); one row when ``keys`` is empty."""
+    words = tokenise.words(doc)
+    words = words.loc[words["kind"].isin(tokenise.WORD_KINDS)]
+    if not keys:
+        return pd.DataFrame({"words": [len(words)]})
+    cols = {}
+    if "section" in keys:
+        cols["section"] = tokenise.sentences(doc)["section"].to_numpy()[words["sentence_id"].to_numpy()]
+    if "voice" in keys:
+        voice = doc.cached("stance.word_voices", lambda: voices_at(doc, words["start"].tolist()))
+        cols["voice"] = voice
+    frame = pd.DataFrame(cols)
+    return frame.groupby(keys, sort=False).size().rename("words").reset_index()
+
+
+def density(doc: Document, by: Sequence[str] = ("category",), *,
+            lexicon_source: lexicons.Source = None) -> pd.DataFrame:
+    """Markers per 1,000 words, by category, subtype, section and/or voice.
+
+    The denominator is the number of words (:data:`analysis.tokenise.WORD_KINDS`)
+    in the group: the whole text when grouping by category or subtype only,
+    the section's words by section, the words spoken in that voice by voice.
+    Every declared category (and subtype) appears, with zero when absent.
+
+    Args:
+        doc: the document.
+        by: grouping keys from :data:`GROUPINGS`.
+        lexicon_source: as in :func:`markers`.
+
+    Returns:
+        DataFrame with the ``by`` columns, ``n`` (markers), ``words`` and
+        ``per_1000`` (``n`` per 1,000 words).
+
+    Raises:
+        InputError: an unknown or repeated grouping key.
+
+    Example:
+        >>> from analysis import corpus, stance
+        >>> doc = corpus.from_text("Clearly, it may rain. It clearly will.")
+        >>> d = stance.density(doc)
+        >>> d.loc[d["category"] == "booster", ["n", "words", "per_1000"]].values.tolist()
+        [[2.0, 7.0, 285.7142857142857]]
+    """
+    by = _check_by(by, GROUPINGS, "density")
+    lex = lexicon(lexicon_source)
+    found = markers(doc, lexicon_source)
+    word_keys = [k for k in by if k in ("section", "voice")]
+    groups = _word_groups(doc, word_keys)
+    label_keys = [k for k in by if k in ("category", "subtype")]
+    if label_keys:
+        pairs = pd.DataFrame([p.split("/", 1) for p in lex.pairs], columns=["category", "subtype"])
+        extra = found[["category", "subtype"]].drop_duplicates()  # e.g. quoted subtypes
+        labels = pd.concat([pairs, extra]).drop_duplicates()[label_keys].drop_duplicates()
+        grid = labels.merge(groups, how="cross") if word_keys else labels.assign(words=groups["words"].item())
+    else:
+        grid = groups
+    counts = found.groupby(by, sort=False).size().rename("n").reset_index() if by else \
+        pd.DataFrame({"n": [len(found)]})
+    out = grid.merge(counts, how="left", on=by) if by else grid.assign(n=counts["n"].item())
+    out["n"] = out["n"].fillna(0).astype("float64")
+    out["words"] = out["words"].astype("float64")
+    out["per_1000"] = np.where(out["words"] > 0, out["n"] / out["words"].where(out["words"] > 0) * PER_WORDS,
+                               np.nan)
+    return out[[*by, "n", "words", "per_1000"]].reset_index(drop=True)
+
+
+def balance(doc: Document, by: Sequence[str] = ("section",), *,
+            lexicon_source: lexicons.Source = None) -> pd.DataFrame:
+    """Boosters against hedges, per group: how committed the writing is.
+
+    Args:
+        doc: the document.
+        by: grouping keys, ``section`` and/or ``voice`` (empty: the whole text).
+        lexicon_source: as in :func:`markers`.
+
+    Returns:
+        DataFrame with the ``by`` columns, ``boosters``, ``hedges``, ``words``,
+        ``boosters_per_1000``, ``hedges_per_1000`` and ``booster_share``
+        (boosters / (boosters + hedges); NaN when there are neither), after
+        Hyland (2005, p. 179), who reads the balance of the two as the
+        writer's degree of commitment.
+
+    Example:
+        >>> from analysis import corpus, stance
+        >>> doc = corpus.from_text("Clearly, it may rain. It clearly will.")
+        >>> stance.balance(doc, by=())[["boosters", "hedges", "booster_share"]].values.tolist()
+        [[2.0, 1.0, 0.6666666666666666]]
+    """
+    by = _check_by(by, ("section", "voice"), "balance")
+    d = density(doc, by=("category", *by), lexicon_source=lexicon_source)
+    wide = {}
+    for cat, name in (("booster", "boosters"), ("hedge", "hedges")):
+        part = d.loc[d["category"] == cat, [*by, "n", "words"]].rename(columns={"n": name})
+        wide[name] = part
+    if by:
+        out = _word_groups(doc, by).astype({"words": "float64"})
+        for name, part in wide.items():
+            out = out.merge(part.drop(columns="words"), how="left", on=by)
+    else:
+        out = pd.DataFrame({"words": [float(tokenise.word_count(doc))]})
+        for name, part in wide.items():
+            out[name] = part[name].sum() if len(part) else 0.0
+    for name in ("boosters", "hedges"):
+        out[name] = out[name].fillna(0).astype("float64")
+        out[f"{name}_per_1000"] = out[name] / out["words"].where(out["words"] > 0) * PER_WORDS
+    total = out["boosters"] + out["hedges"]
+    out["booster_share"] = out["boosters"] / total.where(total > 0)
+    return out[[*by, "boosters", "hedges", "words", "boosters_per_1000", "hedges_per_1000", "booster_share"]]
+
+
+def top_sentences(doc: Document, category: str = "booster", n: int = TOP_SENTENCES, *,
+                  lexicon_source: lexicons.Source = None) -> pd.DataFrame:
+    """The sentences with the most markers of one category (e.g. the most boosted claims).
+
+    Args:
+        doc: the document.
+        category: a category of the lexicon.
+        n: number of sentences to return (ties broken by text order).
+        lexicon_source: as in :func:`markers`.
+
+    Returns:
+        DataFrame with columns ``sentence_id``, ``section``, ``voice`` (the
+        voices of its markers, joined by ", "), ``n_markers``, ``markers``
+        (joined by "; ") and ``text``, most markers first; sentences with
+        none are left out.
+
+    Raises:
+        InputError: the category is not in the lexicon.
+
+    Example:
+        >>> from analysis import corpus, stance
+        >>> doc = corpus.from_text("Clearly, it is in fact true. It may rain.")
+        >>> stance.top_sentences(doc)[["sentence_id", "n_markers"]].values.tolist()
+        [[0, 2]]
+    """
+    lex = lexicon(lexicon_source)
+    if category not in lex.categories:
+        raise InputError(f"top_sentences: unknown category {category!r}; choose from {', '.join(lex.categories)}")
+    found = markers(doc, lexicon_source)
+    found = found.loc[found["category"] == category]
+    sents = tokenise.sentences(doc).set_index("sentence_id")
+    cols = ["sentence_id", "section", "voice", "n_markers", "markers", "text"]
+    if found.empty:
+        return pd.DataFrame({c: pd.Series(dtype="int64" if c in ("sentence_id", "n_markers") else object)
+                             for c in cols})
+    grouped = found.groupby("sentence_id", sort=True).agg(
+        n_markers=("marker", "size"),
+        markers=("marker", "; ".join),
+        voice=("voice", lambda v: ", ".join(dict.fromkeys(v))),
+    )
+    grouped = grouped.sort_values("n_markers", ascending=False, kind="stable").head(n).reset_index()
+    grouped["section"] = sents.loc[grouped["sentence_id"], "section"].to_numpy()
+    grouped["text"] = sents.loc[grouped["sentence_id"], "text"].to_numpy()
+    grouped["n_markers"] = grouped["n_markers"].astype("int64")
+    return grouped[cols]
+
+
+# --------------------------------------------------------------------------- precision
+def _wilson(k: float, n: float) -> tuple[float, float]:
+    if n == 0:
+        return math.nan, math.nan
+    p = k / n
+    denom = 1 + Z_95 ** 2 / n
+    centre = (p + Z_95 ** 2 / (2 * n)) / denom
+    half = Z_95 * math.sqrt(p * (1 - p) / n + Z_95 ** 2 / (4 * n * n)) / denom
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def read_sample(sample_path: str | Path | None = None) -> pd.DataFrame:
+    """Read a hand-annotated precision sample (default: the packaged seed sample).
+
+    Args:
+        sample_path: a CSV file with the columns :data:`SAMPLE_COLUMNS`;
+            ``None`` for :data:`SAMPLE`.
+
+    Returns:
+        The sample as a DataFrame, ``is_correct`` as bool.
+
+    Raises:
+        InputError: the file is missing or lacks columns, or ``is_correct`` is
+            not 0/1.
+    """
+    path = Path(sample_path) if sample_path is not None else SAMPLE
+    if not path.is_file():
+        raise InputError(f"{path}: precision sample not found")
+    sample = pd.read_csv(path, dtype={"comment": str}, keep_default_na=False)
+    missing = [c for c in SAMPLE_COLUMNS if c not in sample.columns]
+    if missing:
+        raise InputError(f"{path}: missing column(s) {', '.join(missing)}")
+    values = pd.to_numeric(sample["is_correct"], errors="coerce")
+    if values.isna().any() or not values.isin((0, 1)).all():
+        raise InputError(f"{path}: 'is_correct' must be 0 or 1 in every row")
+    return sample.assign(is_correct=values.astype(bool))
+
+
+def precision(sample_path: str | Path | None = None) -> pd.DataFrame:
+    """Precision of the markers per category, from a hand-annotated sample.
+
+    Args:
+        sample_path: as in :func:`read_sample`.
+
+    Returns:
+        DataFrame with columns ``category`` (last row ``"all"``), ``n`` (markers
+        judged), ``correct``, ``precision`` and ``ci_low``, ``ci_high`` (Wilson
+        95% score interval).
+
+    Example:
+        >>> from analysis import stance
+        >>> table = stance.precision()
+        >>> table["category"].iloc[-1]
+        'all'
+    """
+    sample = read_sample(sample_path)
+    rows = [(cat, part["is_correct"]) for cat, part in sample.groupby("category", sort=True)]
+    rows.append(("all", sample["is_correct"]))
+    out = []
+    for cat, ok in rows:
+        n, k = len(ok), int(ok.sum())
+        low, high = _wilson(k, n)
+        out.append((cat, n, k, k / n if n else math.nan, low, high))
+    return pd.DataFrame(out, columns=["category", "n", "correct", "precision", "ci_low", "ci_high"])
