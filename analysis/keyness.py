@@ -261,7 +261,12 @@ def keywords(doc: Document, reference: Document | Sequence[Document] | None = No
 
 
 def _node_forms(node: str | Iterable[str]) -> set[str]:
-    items = [node] if isinstance(node, str) else list(node)
+    if isinstance(node, str):
+        items = [node]
+    elif isinstance(node, Iterable):
+        items = list(node)
+    else:
+        raise InputError(f"collocates: node must be a word or a list of words, got {node!r}")
     forms = set()
     for item in items:
         if not isinstance(item, str) or not item.strip():
