@@ -1,0 +1,152 @@
+"""Benchmark: every measure over a 1-million-word corpus, serial and on 2 local Dask workers.
+
+Usage::
+
+    .venv/bin/python benchmarks/bench_corpus.py [DATA_DIR] [--repeats N] [--words N]
+        [--workers N] [--measures framing actors ...] [--profile]
+
+Builds the recombined 1-million-word text of ``benchcorpus.py`` (real
+sentences from ``../shared/benchmarks``), cuts it into articles of 500–1,500
+words, writes them as ``.txt`` files into a temporary folder and loads them
+with :func:`analysis.corpus.load_corpus`. Then, in the same run and on the
+same text, it times
+
+- the baseline: NLTK's ``NLTKWordTokenizer().span_tokenize`` over every
+  paragraph of every article (word spans only);
+- serial: :func:`analysis.batch.analyse` with every measure, ``workers=1``
+  (each document read from its file and parsed inside the run);
+- parallel: the same on a ``distributed.LocalCluster`` of ``--workers``
+  single-threaded processes, started once and warmed up (its start-up time
+  is reported apart, with one cold run of ``workers=N`` that includes it).
+
+It prints medians over the repeats in words per second (words as counted by
+the suite), the ratios serial / NLTK and parallel / serial, and the peak
+resident memory (``ru_maxrss``) of each worker process and of this process.
+``--profile`` adds each measure alone, serially, to show where the time goes.
+Targets (corpus issue): serial >= NLTK, parallel >= 1.7 x serial with 2
+workers, < 400 MB peak per worker.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import benchcorpus  # noqa: E402
+from nltk.tokenize import NLTKWordTokenizer  # noqa: E402
+
+from analysis import batch, corpus  # noqa: E402
+
+#: Repeats per measurement; medians are reported because the machines are shared.
+REPEATS = 3
+WORKERS = 2
+TARGET_SERIAL_RATIO = 1.0
+TARGET_SPEEDUP = 1.7
+TARGET_PEAK_MB = 400
+
+
+def nltk_baseline(texts: list[str]) -> int:
+    tok = NLTKWordTokenizer()
+    return sum(sum(1 for _ in tok.span_tokenize(p)) for text in texts for p in text.split("\n\n"))
+
+
+def timed(fn, repeats: int) -> list[float]:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of the calling process, in MB (Linux reports kB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def available(names) -> list[str]:
+    out = []
+    for name in names:
+        try:
+            batch.measure(name)
+        except Exception as exc:  # a measure module not in this checkout
+            print(f"skipping measure {name!r}: {exc}")
+            continue
+        out.append(name)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("data", nargs="?", default=None, help="benchmark data folder")
+    parser.add_argument("--repeats", type=int, default=REPEATS)
+    parser.add_argument("--words", type=int, default=benchcorpus.MILLION, help="size of the text")
+    parser.add_argument("--workers", type=int, default=WORKERS)
+    parser.add_argument("--measures", nargs="*", default=list(batch.DEFAULT_MEASURES))
+    parser.add_argument("--partition-size", type=int, default=batch.PARTITION_SIZE)
+    parser.add_argument("--profile", action="store_true", help="also time each measure alone")
+    args = parser.parse_args()
+    measures = available(args.measures)
+
+    texts = benchcorpus.articles(benchcorpus.million_word_text(words=args.words, path=args.data))
+    with tempfile.TemporaryDirectory() as tmp:
+        for i, text in enumerate(texts):
+            (Path(tmp) / f"article-{i:05d}.txt").write_text(text, encoding="utf-8")
+        start = time.perf_counter()
+        docs = corpus.load_corpus(tmp)
+        load_s = time.perf_counter() - start
+        n_words = int(batch.analyse(docs, ["documents"])["documents"]["words"].sum())
+        print(f"corpus: {len(docs)} articles, {n_words:,} words; load_corpus {load_s:.2f} s "
+              f"({n_words / load_s:,.0f} words/s); measures: {', '.join(measures)}")
+
+        base = statistics.median(timed(lambda: nltk_baseline(texts), args.repeats))
+        serial = statistics.median(timed(lambda: batch.analyse(docs, measures), args.repeats))
+        serial_peak = peak_rss_mb()
+
+        from distributed import Client, LocalCluster
+
+        start = time.perf_counter()
+        batch.analyse(docs, measures, workers=args.workers, partition_size=args.partition_size)
+        cold = time.perf_counter() - start
+        with LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
+                          dashboard_address=None, silence_logs=logging.ERROR) as cluster, \
+                Client(cluster) as client:
+            k = args.workers * 2  # warm-up: imports and lexicons loaded on every worker
+            warm = corpus.Corpus(docs.refs[:k], docs.metadata.iloc[:k])
+            batch.analyse(warm, measures, scheduler=client, partition_size=1)
+            parallel = statistics.median(timed(
+                lambda: batch.analyse(docs, measures, scheduler=client, partition_size=args.partition_size),
+                args.repeats))
+            worker_peaks = sorted(client.run(peak_rss_mb).values())
+
+        rows = [("NLTKWordTokenizer alone", base), ("all measures, serial", serial),
+                (f"all measures, {args.workers} workers (warm)", parallel),
+                (f"all measures, {args.workers} workers (cold, incl. start-up)", cold)]
+        print(f"{'run':<48} {'seconds':>8} {'words/s':>10}")
+        for name, secs in rows:
+            print(f"{name:<48} {secs:>8.2f} {n_words / secs:>10,.0f}")
+        print(f"serial / NLTK: {base / serial:.2f} (target >= {TARGET_SERIAL_RATIO}); "
+              f"{args.workers} workers / serial: {serial / parallel:.2f} warm, {serial / cold:.2f} cold "
+              f"(target >= {TARGET_SPEEDUP})")
+        print(f"peak RSS per worker: {', '.join(f'{p:.0f}' for p in worker_peaks)} MB "
+              f"(target < {TARGET_PEAK_MB}); this process: {serial_peak:.0f} MB after the serial runs "
+              f"(it holds every result table)")
+        if args.profile:
+            print(f"{'measure alone, serial':<48} {'seconds':>8} {'words/s':>10}")
+            for name in ["documents", *measures]:
+                secs = statistics.median(timed(lambda: batch.analyse(docs, [name]), args.repeats))
+                print(f"{name:<48} {secs:>8.2f} {n_words / secs:>10,.0f}")
+        print(f"(medians of {args.repeats}; partition size {args.partition_size})")
+
+
+if __name__ == "__main__":
+    main()
