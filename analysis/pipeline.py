@@ -73,7 +73,7 @@ class NotebookError(AnalysisError):
     """A notebook failed to execute."""
 
 
-def notebooks(folder: str | Path = paths.NOTEBOOKS) -> list[Path]:
+def notebooks(folder: str | Path | None = None) -> list[Path]:
     """The suite's notebooks in execution order.
 
     Args:
@@ -86,10 +86,11 @@ def notebooks(folder: str | Path = paths.NOTEBOOKS) -> list[Path]:
         >>> [p.name for p in notebooks()][0]
         '01-corpus.ipynb'
     """
-    return sorted(p for p in Path(folder).glob("[0-9][0-9]-*.ipynb") if _NOTEBOOK.match(p.name))
+    folder = Path(folder) if folder is not None else paths.NOTEBOOKS
+    return sorted(p for p in folder.glob("[0-9][0-9]-*.ipynb") if _NOTEBOOK.match(p.name))
 
 
-def select(only: Sequence[str] | None = None, *, folder: str | Path = paths.NOTEBOOKS) -> list[Path]:
+def select(only: Sequence[str] | None = None, *, folder: str | Path | None = None) -> list[Path]:
     """The notebooks a run executes: all, or those whose name starts with a prefix in ``only``.
 
     Args:
@@ -106,6 +107,7 @@ def select(only: Sequence[str] | None = None, *, folder: str | Path = paths.NOTE
         >>> [p.name for p in select(["01"])]
         ['01-corpus.ipynb']
     """
+    folder = Path(folder) if folder is not None else paths.NOTEBOOKS
     found = notebooks(folder)
     if not found:
         raise NotebookError(f"{folder}: no notebooks named NN-name.ipynb")
@@ -278,18 +280,18 @@ def _check(out: Path, log: Log) -> None:
 
 
 
-def run(*, text: str | Path = paths.SEED_TEXT, out: str | Path = paths.FIGURES, seed: int = DEFAULT_SEED,
+def run(*, text: str | Path | None = None, out: str | Path | None = None, seed: int = DEFAULT_SEED,
         build: str | Path | None = None, only: Sequence[str] | None = None,
-        folder: str | Path = paths.NOTEBOOKS, log: Log | None = None) -> list[Path]:
+        folder: str | Path | None = None, log: Log | None = None) -> list[Path]:
     """Execute the notebooks in order on ``text``, writing figures and manifest under ``out``.
 
     Args:
-        text: the article (default: the seed).
-        out: the figures folder (default: ``figures/``).
+        text: the article (default: the seed, ``paths.SEED_TEXT``).
+        out: the figures folder (default: ``figures/``, ``paths.FIGURES``).
         seed: the random seed passed to every notebook.
         build: build folder for executed copies (default :func:`build_folder`).
         only: notebook name prefixes to run (default: all).
-        folder: where the notebooks are (default: ``notebooks/``).
+        folder: where the notebooks are (default: ``notebooks/``, ``paths.NOTEBOOKS``).
         log: called with one line per notebook and per file removed or
             reported (default: silent).
 
@@ -306,8 +308,8 @@ def run(*, text: str | Path = paths.SEED_TEXT, out: str | Path = paths.FIGURES, 
         >>> run(text="article.txt", out="/tmp/article-figs")  # doctest: +SKIP
     """
     log = log or (lambda line: None)
-    text = check_text(text)
-    out = Path(out).expanduser().resolve()
+    text = check_text(text if text is not None else paths.SEED_TEXT)
+    out = Path(out if out is not None else paths.FIGURES).expanduser().resolve()
     selected = select(only, folder=folder)
     build = Path(build).resolve() if build is not None else build_folder(out)
     _prepare(out)
@@ -344,9 +346,9 @@ def export_html(executed: str | Path, target: str | Path) -> Path:
     return figures.write_bytes(target, body.encode("utf-8"))
 
 
-def study(*, text: str | Path = paths.SEED_TEXT, out: str | Path = paths.FIGURES, seed: int = DEFAULT_SEED,
+def study(*, text: str | Path | None = None, out: str | Path | None = None, seed: int = DEFAULT_SEED,
           build: str | Path | None = None, html: str | Path | None = None, with_figures: bool = True,
-          folder: str | Path = paths.NOTEBOOKS, log: Log | None = None) -> Path:
+          folder: str | Path | None = None, log: Log | None = None) -> Path:
     """Execute the written study and export it to HTML.
 
     Args:
@@ -363,10 +365,11 @@ def study(*, text: str | Path = paths.SEED_TEXT, out: str | Path = paths.FIGURES
         >>> study(out="/tmp/article-figs")  # doctest: +SKIP
     """
     names = [nb.name for nb in notebooks(folder)]
-    if not any(name.startswith(STUDY) for name in names):
-        raise NotebookError(f"{folder}: no {STUDY}.ipynb")
+    if f"{STUDY}.ipynb" not in names:
+        raise NotebookError(f"{folder or paths.NOTEBOOKS}: no {STUDY}.ipynb")
     only = [n[:-len(".ipynb")] for n in names if n <= f"{STUDY}.ipynb"] if with_figures else [STUDY]
     executed = run(text=text, out=out, seed=seed, build=build, only=only, folder=folder, log=log)[-1]
-    build = Path(build).resolve() if build is not None else build_folder(Path(out).expanduser().resolve())
+    out = Path(out if out is not None else paths.FIGURES).expanduser().resolve()
+    build = Path(build).resolve() if build is not None else build_folder(out)
     target = Path(html) if html is not None else build / "study" / f"{STUDY}.html"
     return export_html(executed, target)
