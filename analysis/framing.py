@@ -71,6 +71,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -278,6 +279,22 @@ def codebook(source: lexicons.Source | Codebook = None) -> Codebook:
     """
     if isinstance(source, Codebook):
         return source
+    if source is None:
+        path = lexicons.packaged("frames")
+        return _from_file(None, path.stat().st_mtime_ns)
+    if isinstance(source, (str, Path)) and Path(source).expanduser().is_file():
+        path = Path(source).expanduser()
+        return _from_file(str(path), path.stat().st_mtime_ns)
+    return _from_source(source)
+
+
+@lru_cache(maxsize=32)
+def _from_file(path: str | None, mtime_ns: int) -> Codebook:
+    del mtime_ns  # part of the cache key: an edited file is compiled again
+    return _from_source(path)
+
+
+def _from_source(source) -> Codebook:
     data = lexicons.load(source, name="frames", required=("frames",))
     label = data["meta"]["loaded_from"]
     try:
@@ -288,70 +305,130 @@ def codebook(source: lexicons.Source | Codebook = None) -> Codebook:
 
 
 def _units(doc: Document) -> dict:
-    """The matching stream: every token, hyphenated words split into their parts."""
+    """The matching stream: every token, hyphenated words split into their parts.
+
+    Word forms and stems are integer codes into ``vocab``/``stems``, so
+    matching compares integers; computed once per document.
+    """
 
     def build() -> dict:
         w = tokenise.words(doc)
-        norm = w["norm"].to_numpy(dtype=object)
+        codes, uniques = pd.factorize(w["norm"])
+        vocab = [str(u) for u in uniques]
         start = w["start"].to_numpy()
-        end = w["end"].to_numpy()
         sid = w["sentence_id"].to_numpy()
         is_word = w["kind"].isin(_WORD_KINDS).to_numpy()
         word_index = np.cumsum(is_word) - 1
-        compound = np.flatnonzero(is_word & w["norm"].str.contains("-", regex=False).to_numpy())
-        counts = np.ones(len(w), dtype="int64")
-        parts = {}
-        for i in compound:
-            parts[i] = _split_compound(norm[i])
-            counts[i] = max(len(parts[i]), 1)
+        index = {form: i for i, form in enumerate(vocab)}
+        # Parts of each hyphenated word form: codes and offsets inside the form.
+        n_parts = np.ones(len(vocab), dtype="int64")
+        part_first = np.zeros(len(vocab), dtype="int64")
+        flat_code, flat_start, flat_end = [], [], []
+        for i, form in enumerate(list(vocab)):
+            part_first[i] = len(flat_code)
+            parts = _split_compound(form) if "-" in form and any(ch.isalnum() for ch in form) else []
+            if len(parts) < 2:
+                parts = [(form, 0, len(form))]
+            n_parts[i] = len(parts)
+            for part, s, e in parts:
+                if part not in index:
+                    index[part] = len(vocab)
+                    vocab.append(part)
+                flat_code.append(index[part])
+                flat_start.append(s)
+                flat_end.append(e)
+        flat_code, flat_start, flat_end = (np.array(x, dtype="int64") for x in (flat_code, flat_start, flat_end))
+        counts = np.where(is_word, n_parts[codes], 1)
         src = np.repeat(np.arange(len(w)), counts)
-        u_norm, u_start, u_end = norm[src], start[src].copy(), end[src].copy()
-        first = np.cumsum(counts) - counts
-        for i, plist in parts.items():
-            for k, (part, s, e) in enumerate(plist):
-                j = first[i] + k
-                u_norm[j], u_start[j], u_end[j] = part, start[i] + s, start[i] + e
-        codes, uniques = pd.factorize(u_norm)
-        stems = np.array([stem(u) for u in uniques], dtype=object)[codes] if len(uniques) else u_norm
-        return {"norm": u_norm.tolist(), "stem": stems.tolist(), "norm_s": pd.Series(u_norm),
-                "stem_s": pd.Series(stems), "start": u_start, "end": u_end, "sentence_id": sid[src],
-                "word_index": word_index[src]}
+        k = np.arange(len(src)) - np.repeat(np.cumsum(counts) - counts, counts)
+        flat = part_first[codes[src]] + k
+        whole = ~is_word[src] | (n_parts[codes[src]] == 1)
+        u_code = np.where(whole, codes[src], flat_code[flat])
+        u_start = np.where(whole, start[src], start[src] + flat_start[flat])
+        u_end = np.where(whole, w["end"].to_numpy()[src], start[src] + flat_end[flat])
+        stem_codes, stem_uniques = pd.factorize(np.array([stem(v) for v in vocab], dtype=object))
+        return {"code": u_code, "stem": stem_codes[u_code] if len(vocab) else u_code,
+                "vocab": index, "stem_vocab": {s: i for i, s in enumerate(stem_uniques)},
+                "start": u_start, "end": u_end, "sentence_id": sid[src], "word_index": word_index[src]}
 
     return doc.cached("framing.units", build)
 
 
+#: Multiplier of the polynomial hash of word-code n-grams (a prime). With codes
+#: below it, the hash of up to three words is exact in 64 bits; longer hits
+#: are checked word by word.
+_HASH = np.uint64(1_000_003)
+_HASH_EXACT_UP_TO = 3
+
+
+def _ngram_hash(codes: np.ndarray, positions: np.ndarray, length: int) -> np.ndarray:
+    h = np.zeros(len(positions), dtype="uint64")
+    for k in range(length):
+        h = h * _HASH + codes[positions + k].astype("uint64") + np.uint64(1)
+    return h
+
+
+def _term_codes(table: dict, vocab: dict, transform) -> dict:
+    """Codebook keys as code tuples of this document's vocabulary (unknown words drop the term)."""
+    out = {}
+    for words, hit in table.items():
+        codes = [vocab.get(transform(w)) for w in words]
+        if None not in codes:
+            out[tuple(codes)] = hit
+    return out
+
+
 def _match(doc: Document, cb: Codebook) -> pd.DataFrame:
     u = _units(doc)
-    norm, stems, sid = u["norm"], u["stem"], u["sentence_id"]
-    n = len(norm)
-    first_exact = {k[0] for k in cb.exact}
-    first_stem = {k[0] for k in cb.stemmed}
-    cand = np.flatnonzero(u["norm_s"].isin(first_exact).to_numpy() | u["stem_s"].isin(first_stem).to_numpy())
+    sid, n = u["sentence_id"], len(u["code"])
+    tables = [
+        (u["code"], _term_codes(cb.exact, u["vocab"], lambda w: w)),
+        (u["stem"], _term_codes(cb.stemmed, u["stem_vocab"], lambda s: s)),
+    ]
+    found_pos, found_len, found_order, found_hit = [], [], [], []
+    for order, (codes, table) in enumerate(tables):
+        for length in sorted({len(k) for k in table}):
+            items = [(k, hit) for k, hit in table.items() if len(k) == length]
+            keys = _ngram_hash(np.array([k for k, _ in items], dtype="int64").ravel(),
+                               np.arange(len(items)) * length, length)
+            sort = np.argsort(keys)
+            keys = keys[sort]
+            pos = np.arange(max(n - length + 1, 0))
+            pos = pos[np.isin(codes[pos], [k[0] for k, _ in items])]
+            pos = pos[sid[pos + length - 1] == sid[pos]]
+            h = _ngram_hash(codes, pos, length)
+            at = np.clip(np.searchsorted(keys, h), 0, len(keys) - 1)
+            ok = keys[at] == h
+            pos, which = pos[ok], sort[at[ok]]
+            if length > _HASH_EXACT_UP_TO:  # the hash may collide: check the words
+                same = [tuple(codes[i:i + length].tolist()) == items[j][0] for i, j in zip(pos, which)]
+                pos, which = pos[np.array(same, dtype=bool)], which[np.array(same, dtype=bool)]
+            found_pos.append(pos)
+            found_len.append(np.full(len(pos), length))
+            found_order.append(np.full(len(pos), order))
+            found_hit.extend(items[j][1] for j in which.tolist())
+    if found_pos:
+        pos, length, order = (np.concatenate(x) for x in (found_pos, found_len, found_order))
+    else:
+        pos = length = order = np.zeros(0, dtype="int64")
+    # leftmost-longest: by position, then longest, then exact before inflected
+    sequence = np.lexsort((order, -length, pos))
     rows_i, rows_n, rows_hit = [], [], []
     consumed = 0
-    for i in cand:
-        if i < consumed:
-            continue
-        for length in cb.lengths:
-            j = i + length
-            if j > n or sid[j - 1] != sid[i]:
-                continue
-            hit = cb.exact.get(tuple(norm[i:j]))
-            if hit is None:
-                hit = cb.stemmed.get(tuple(stems[i:j]))
-            if hit is not None:
-                rows_i.append(i)
-                rows_n.append(length)
-                rows_hit.append(hit)
-                consumed = j
-                break
+    for k, i, m in zip(sequence.tolist(), pos[sequence].tolist(), length[sequence].tolist()):
+        if i >= consumed:
+            rows_i.append(i)
+            rows_n.append(m)
+            rows_hit.append(found_hit[k])
+            consumed = i + m
     idx = np.array(rows_i, dtype="int64")
     last = idx + np.array(rows_n, dtype="int64") - 1
-    starts, ends = u["start"][idx], u["end"][last] if len(idx) else np.array([], dtype="int64")
+    starts, ends = u["start"][idx], u["end"][last]
+    body = doc.body
     return pd.DataFrame({
         "frame": [h[0] for h in rows_hit],
         "term": [h[1] for h in rows_hit],
-        "text": [doc.body[s:e] for s, e in zip(starts, ends)],
+        "text": [body[s:e] for s, e in zip(starts.tolist(), ends.tolist())],
         "start": starts.astype("int64"),
         "end": ends.astype("int64"),
         "sentence_id": u["sentence_id"][idx].astype("int64"),
@@ -484,13 +561,18 @@ def section_positions(doc: Document) -> pd.DataFrame:
     """
     sents = tokenise.sentences(doc)
     total = max(int(sents["n_words"].sum()), 1)
-    rows, acc = [], 0
-    for s in doc.sections:
-        n = int(sents.loc[(sents["start"] >= s.start) & (sents["end"] <= s.end), "n_words"].sum())
-        rows.append({"section_index": s.index, "section": s.label, "first_word": acc, "words": n,
-                     "position_start": acc / total, "position_end": (acc + n) / total})
-        acc += n
-    return pd.DataFrame(rows)
+    bounds = np.array([s.start for s in doc.sections])
+    of = np.searchsorted(bounds, sents["start"].to_numpy(), side="right") - 1
+    words = np.bincount(of, weights=sents["n_words"].to_numpy(), minlength=len(bounds)).astype("int64")
+    first = np.cumsum(words) - words
+    return pd.DataFrame({
+        "section_index": [s.index for s in doc.sections],
+        "section": [s.label for s in doc.sections],
+        "first_word": first,
+        "words": words,
+        "position_start": first / total,
+        "position_end": (first + words) / total,
+    })
 
 
 def dispersion(doc: Document, codebook: lexicons.Source | Codebook = None) -> pd.DataFrame:

@@ -105,9 +105,9 @@ _PLAIN = re.compile(r"^[a-z]+$")
 def _term_counts(doc: Document) -> pd.Series:
     def build() -> pd.Series:
         w = tokenise.words(doc)
-        norms = w.loc[w["kind"].isin(KEYNESS_KINDS), "norm"]
-        norms = norms[~norms.str.contains(_DIGIT)]
-        return norms.value_counts(sort=False)
+        counts = w.loc[w["kind"].isin(KEYNESS_KINDS), "norm"].value_counts(sort=False)
+        counts.index = counts.index.astype(object)
+        return counts[[not _DIGIT.search(t) for t in counts.index]]
 
     return doc.cached("keyness.counts", build)
 
