@@ -29,7 +29,7 @@ Precedence
 
 Context rules (all in the lexicon, each entry documents its own)
     - ``case_sensitive``: the form must appear as written (a capital is
-      allowed on the first word of a sentence). "May" in mid-sentence is the
+      allowed on the first word of a sentence or of a quotation). "May" in mid-sentence is the
       month (or Theresa May), not the hedge; "US" is not "us"; "I" is upper case.
     - ``not_before`` / ``only_before``: regular expressions tested against the
       text right after the marker (to the end of its sentence): "May 2016"
@@ -96,9 +96,9 @@ from analysis.errors import InputError, LexiconError
 from analysis.normalise import TABLE
 
 #: Characters of context examined on each side of a marker (within its
-#: sentence). The longest context rule in the packaged lexicon needs about 40;
-#: a bound keeps the work per marker constant.
-CONTEXT_CHARS = 80
+#: sentence). The longest context rule in the packaged lexicon ("would not
+#: have" + participle) needs about 35; a bound keeps the work per marker small.
+CONTEXT_CHARS = 48
 #: Rates are per this many words (the suite-wide basis, see tokenise.word_count).
 PER_WORDS = 1000
 #: Two-sided 95% standard-normal quantile, for Wilson score intervals of
@@ -125,6 +125,9 @@ WRITER_VOICES = ("author", ALL_VOICES)
 _ENTRY_KEYS = frozenset({"forms", "pattern", "category", "subtype", "notes", "journalism", "case_sensitive",
                          "position", "not_before", "only_before", "not_after", "only_after", "quoted"})
 _CONTEXT_KEYS = ("not_before", "only_before", "not_after", "only_after")
+#: After these characters (normalised opening quotes and brackets) a capital
+#: starts a quoted sentence, so a case-sensitive form may be capitalised.
+_OPENERS = ('"', "'", "(", "[")
 
 
 @dataclass(frozen=True)
@@ -361,8 +364,9 @@ def voices_at(doc: Document, offsets: Sequence[int]) -> list[str]:
 
 @dataclass(frozen=True)
 class _Tables:
-    norms: list
-    surfaces: list
+    codes: np.ndarray  # factorised ``norm`` of every token
+    code_list: list  # the same as a list, for fast slicing
+    lookup: dict  # norm -> code
     starts: np.ndarray
     ends: np.ndarray
     sid: np.ndarray
@@ -382,9 +386,10 @@ def _tables(doc: Document) -> _Tables:
         if len(idx):
             uniq, pos = np.unique(sid[idx], return_index=True)
             first[uniq] = idx[pos]
+        codes, uniques = pd.factorize(words["norm"])
+        codes = np.asarray(codes, dtype="int64")
         return _Tables(
-            norms=words["norm"].tolist(),
-            surfaces=[t.translate(TABLE) for t in words["text"].tolist()],
+            codes=codes, code_list=codes.tolist(), lookup={u: c for c, u in enumerate(uniques)},
             starts=words["start"].to_numpy(), ends=words["end"].to_numpy(), sid=sid, first_word=first,
             sent_start=sents["start"].to_numpy(), sent_end=sents["end"].to_numpy(),
         )
@@ -392,42 +397,44 @@ def _tables(doc: Document) -> _Tables:
     return doc.cached("stance.tables", build)
 
 
-def _candidates(t: _Tables, lex: Lexicon) -> np.ndarray:
-    """Token indices where some form can start (vectorised on first one or two tokens)."""
-    if not t.norms:
-        return np.empty(0, dtype="int64")
-    codes, uniques = pd.factorize(pd.Series(t.norms, dtype=object))
-    lookup = {u: c for c, u in enumerate(uniques)}
-    singles, pairs = set(), set()
-    width = len(uniques) + 1
-    for key, forms in lex.by_first.items():
-        if key not in lookup:
-            continue
-        for toks, _, _ in forms:
-            if len(toks) == 1:
-                singles.add(lookup[key])
-            elif toks[1] in lookup:
-                pairs.add(lookup[key] * width + lookup[toks[1]])
-    hit = np.isin(codes, np.fromiter(singles, dtype="int64", count=len(singles)))
-    if pairs and len(codes) > 1:
-        pair_codes = codes[:-1].astype("int64") * width + codes[1:]
-        hit[:-1] |= np.isin(pair_codes, np.fromiter(pairs, dtype="int64", count=len(pairs)))
-    return np.flatnonzero(hit)
+def _index(t: _Tables, lex: Lexicon) -> tuple[dict, np.ndarray]:
+    """Forms by the code of their first token, and the token indices where one can start.
+
+    Candidates are found vectorised: a one-token form's token, or the first two
+    tokens of a longer form, must occur at the position.
+    """
+    by_code: dict = {}
+    singles, pairs = [], []
+    width = len(t.lookup) + 1
+    for first, forms in lex.by_first.items():
+        for toks, surf, e in forms:
+            if all(tok in t.lookup for tok in toks):
+                code = tuple(t.lookup[tok] for tok in toks)
+                by_code.setdefault(code[0], []).append((code, surf, e))
+                if len(code) == 1:
+                    singles.append(code[0])
+                else:
+                    pairs.append(code[0] * width + code[1])
+    hit = np.isin(t.codes, np.array(singles, dtype="int64"))
+    if pairs and len(t.codes) > 1:
+        hit[:-1] |= np.isin(t.codes[:-1] * width + t.codes[1:], np.array(pairs, dtype="int64"))
+    return by_code, np.flatnonzero(hit)
 
 
 def _accepts(e: Entry, t: _Tables, text: str, i: int, j: int, surf: tuple | None) -> bool:
     """Whether entry ``e`` holds for tokens ``i`` to ``j`` (exclusive) in context."""
     s = t.sid[i]
-    if e.case_sensitive and surf is not None:
-        got = tuple(t.surfaces[i:j])
+    if surf is not None:
+        got = tuple(text[t.starts[k]:t.ends[k]] for k in range(i, j))
         if got != surf:
-            initial = i == t.first_word[s] and got[0] == surf[0][:1].upper() + surf[0][1:]
-            if not (initial and got[1:] == surf[1:]):
+            opens = i == t.first_word[s] or text[max(0, t.starts[i] - 3):t.starts[i]].rstrip().endswith(_OPENERS)
+            if not (opens and got[0] == surf[0][:1].upper() + surf[0][1:] and got[1:] == surf[1:]):
                 return False
     if e.position != "any":
         if i != t.first_word[s]:
             return False
-        if e.position == "disjunct" and not (j < len(t.norms) and t.sid[j] == s and t.norms[j] == ","):
+        if e.position == "disjunct" and not (j < len(t.code_list) and t.sid[j] == s
+                                             and text[t.starts[j]:t.ends[j]] == ","):
             return False
     start, end = int(t.starts[i]), int(t.ends[j - 1])
     if e.not_before or e.only_before:
@@ -449,12 +456,13 @@ def _find(doc: Document, lex: Lexicon) -> list[tuple[int, int, Entry]]:
     """(first token, end token, entry) of every accepted marker, overlaps resolved."""
     t = _tables(doc)
     text = doc.normalised
-    norms, sid, n = t.norms, t.sid, len(t.norms)
+    codes, sid, n = t.code_list, t.sid, len(t.code_list)
+    by_code, candidates = _index(t, lex)
     found = []
-    for i in _candidates(t, lex).tolist():
-        for toks, surf, e in lex.by_first.get(norms[i], ()):
-            j = i + len(toks)
-            if j <= n and sid[j - 1] == sid[i] and tuple(norms[i:j]) == toks \
+    for i in candidates.tolist():
+        for form, surf, e in by_code[codes[i]]:
+            j = i + len(form)
+            if j <= n and sid[j - 1] == sid[i] and tuple(codes[i:j]) == form \
                     and _accepts(e, t, text, i, j, surf if e.case_sensitive else None):
                 found.append((i, j, e))
                 break
@@ -467,11 +475,11 @@ def _find(doc: Document, lex: Lexicon) -> list[tuple[int, int, Entry]]:
                     and sid[i] == sid[j - 1] and _accepts(entry_of[m.lastgroup], t, text, i, j, None):
                 found.append((i, j, entry_of[m.lastgroup]))
     found.sort(key=lambda f: (f[0] - f[1], f[0]))
-    covered = np.zeros(n, dtype=bool)
+    covered = bytearray(n)
     kept = []
     for i, j, e in found:
-        if not covered[i:j].any():
-            covered[i:j] = True
+        if not any(covered[i:j]):
+            covered[i:j] = b"\x01" * (j - i)
             kept.append((i, j, e))
     kept.sort(key=lambda f: f[0])
     return kept
