@@ -62,6 +62,7 @@ MEASURES: dict[str, str] = {
     "sentences": "analysis.tokenise:sentences",
     "sections": "analysis.describe:sections",
     "framing": "analysis.framing:count",
+    "framing_density": "analysis.framing:density",
     "actors": "analysis.actors:mentions",
     "sentiment": "analysis.sentiment:toward_actors",
     "sentiment_scores": "analysis.sentiment:scores",
@@ -156,6 +157,21 @@ def document_summary(doc: Document) -> pd.DataFrame:
         "words": [tokenise.word_count(doc)],
         "sha256": [doc.meta.get("sha256")],
     })
+
+
+def fingerprint(documents: pd.DataFrame) -> str:
+    """One sha256 for a whole corpus, from the ``documents`` table.
+
+    Args:
+        documents: the ``documents`` table of :func:`analyse` (``doc_id`` and
+            ``sha256`` of each document's source).
+
+    Returns:
+        The sha256 of the lines ``<doc_id> <sha256>`` in ``doc_id`` order: it
+        changes when any document, or the set of documents, changes.
+    """
+    lines = sorted(f"{d} {h}\n" for d, h in zip(documents["doc_id"], documents["sha256"]))
+    return hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()
 
 
 def _analyse_document(ref: DocumentRef, funcs) -> tuple[str, dict[str, pd.DataFrame], list[tuple]]:
