@@ -96,8 +96,11 @@ NAME_MAX_WORDS = 4
 #: general of Vympel, Russia's major weapons manufacturer, confirmed"): news
 #: style stacks at most two (Quirk et al. 1985, 17.65-17.93).
 MAX_APPOSITIVES = 2
-#: Characters before a cue searched for its subject (two lines of print).
-SUBJECT_WINDOW_CHARS = 200
+#: Characters before a cue searched for its subject: one line of print, enough
+#: for the longest subject in the seed with its titles and appositives
+#: ("Sergei Boyev, director general of Vympel, Russia's major weapons
+#: manufacturer," is 78 characters).
+SUBJECT_WINDOW_CHARS = 120
 #: Paragraphs back, besides the pronoun's own, searched for its antecedent:
 #: "He specified," follows a block quotation that follows "Naryshkin said,".
 ANAPHORA_MAX_PARAGRAPHS = 3
@@ -126,13 +129,12 @@ _GENERIC_TAIL = re.compile(r"(?<=[A-Z][a-z])(?:[\w.-]*)\s+document$")
 
 @dataclass(frozen=True)
 class _Lexicon:
-    cue: re.Pattern
-    phrase: re.Pattern
-    titles: re.Pattern
-    institution: re.Pattern
-    group: re.Pattern
-    pronoun: re.Pattern
-    name: re.Pattern
+    cues: dict  # first word -> tuple of word sequences
+    phrases: tuple  # (literal anchor, compiled pattern with group "speaker")
+    title_words: frozenset
+    heads: dict  # last word -> tuple of word sequences (institution or document heads)
+    document_heads: frozenset
+    group_heads: frozenset
     pronoun_kind: dict
     not_names: frozenset
     prepositions: frozenset
@@ -140,9 +142,39 @@ class _Lexicon:
     label: str
 
 
-def _alternation(items, *, escape=True) -> str:
-    items = sorted(set(items), key=len, reverse=True)
-    return "|".join(re.escape(i).replace(r"\ ", r"\s+") if escape else i for i in items)
+def _sequences(items) -> dict:
+    out: dict = {}
+    for item in items:
+        words = tuple(item.split())
+        out.setdefault(words[0], set()).add(words)
+    return {k: tuple(sorted(v, key=len, reverse=True)) for k, v in out.items()}
+
+
+def _last_word_sequences(items) -> dict:
+    out: dict = {}
+    for item in items:
+        words = tuple(item.split())
+        out.setdefault(words[-1], set()).add(words)
+    return {k: tuple(sorted(v, key=len, reverse=True)) for k, v in out.items()}
+
+
+def _case_initial(text: str) -> str:
+    """Regex for ``text`` with its first letter in either case, spaces as runs of white space."""
+    head, rest = text[0], re.escape(text[1:]).replace(r"\ ", r"\s+")
+    return (f"[{head.upper()}{head.lower()}]" if head.isalpha() else re.escape(head)) + rest
+
+
+def _phrase(phrase: str, label: str) -> tuple[str, re.Pattern]:
+    if phrase.count("{speaker}") != 1:
+        raise LexiconError(f"{label}: 'speaker_phrases' item {phrase!r} needs exactly one {{speaker}} placeholder")
+    head, tail = phrase.split("{speaker}")
+    pieces = [w for w in (head[1:].strip(), tail.strip()) if w]
+    if not pieces:
+        raise LexiconError(f"{label}: 'speaker_phrases' item {phrase!r} has no words around {{speaker}}")
+    anchor = max(pieces, key=len)
+    pattern = ((_case_initial(head) if head.strip() else "") + f"(?P<speaker>{_NAME_BODY})"
+               + re.escape(tail).replace(r"\ ", r"\s+"))
+    return anchor, re.compile(pattern)
 
 
 def _build_lexicon(source: lexicons.Source) -> _Lexicon:
@@ -158,25 +190,14 @@ def _build_lexicon(source: lexicons.Source) -> _Lexicon:
     unknown = set(pronouns) - {"person", "institution", "group"}
     if unknown:
         raise LexiconError(f"{label}: 'pronouns' has unknown speaker kind(s): {', '.join(sorted(unknown))}")
-    phrases = []
-    for phrase in lists["speaker_phrases"]:
-        if "{speaker}" not in phrase:
-            raise LexiconError(f"{label}: 'speaker_phrases' item {phrase!r} lacks the {{speaker}} placeholder")
-        head, tail = (re.escape(part).replace(r"\ ", r"\s+") for part in phrase.split("{speaker}", 1))
-        phrases.append(f"(?i:{head})(?P<s{len(phrases)}>{_NAME_BODY})(?i:{tail})")
-    heads = _alternation(lists["institution_heads"] + lists["document_heads"])
-    gap = rf"(?:\s+[a-z]+){{0,{SPEAKER_MAX_GAP}}}\s*$"
+    title_words = {w for item in lists["titles"] + lists["nationalities"] for w in item.split() if w[:1].isupper()}
     return _Lexicon(
-        cue=re.compile(rf"(?<![\w-])(?:{_alternation(lists['cues'])})(?![\w-])"),
-        phrase=re.compile("|".join(phrases)),
-        titles=re.compile(rf"(?<![\w.])(?:(?:{_alternation(lists['nationalities'] + lists['titles'])})(?![\w-])\s*)+"),
-        institution=re.compile(
-            rf"(?P<np>(?:[Tt]he\s+)?(?:[A-Z][\w.'-]*\s+){{0,6}}(?:{heads})"
-            rf"|(?:[Tt]he\s+)?[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){{0,6}}\s+(?:{heads}))(?![\w-])"
-            rf"(?:\s+(?:of|dated|from)\s+(?:[A-Z][a-z]+\s+)?\d{{4}})?{gap}"),
-        group=re.compile(rf"(?P<np>(?:[a-z][\w-]*\s+){{0,2}}(?:{_alternation(lists['group_heads'])})){gap}"),
-        pronoun=re.compile(rf"(?<![\w'-])(?P<np>(?i:{_alternation(w for v in pronouns.values() for w in v)})){gap}"),
-        name=re.compile(rf"(?<![\w.'-])(?P<np>{_NAME_BODY}){gap}"),
+        cues=_sequences(lists["cues"]),
+        phrases=tuple(_phrase(p, label) for p in lists["speaker_phrases"]),
+        title_words=frozenset(title_words),
+        heads=_last_word_sequences(lists["institution_heads"] + lists["document_heads"]),
+        document_heads=frozenset(lists["document_heads"]),
+        group_heads=frozenset(w.lower() for w in lists["group_heads"]),
         pronoun_kind={w.lower(): kind for kind, words in pronouns.items() for w in words},
         not_names=frozenset(lists["not_names"]),
         prepositions=frozenset(w.lower() for w in lists["prepositions"]),
@@ -241,7 +262,9 @@ def _role(norm: str, body: str, i: int, lo: int, hi: int) -> str:
     return "toggle"
 
 
-_MARK = re.compile(r"[\"']")
+# Double marks, and single marks not standing between two word characters
+# (those are apostrophes: Russia's, don't).
+_MARK = re.compile(r"\"|'(?!(?<=\w')\w)")
 
 
 def _scan(doc: Document) -> tuple[list[_Quote], list[tuple[int, str, int, str]]]:
@@ -344,106 +367,215 @@ class _Cue:
 
 
 def _mask(norm: str, spans) -> str:
-    chars = list(norm)
+    parts, pos = [], 0
     for s, e in spans:
-        chars[s:e] = "\x00" * (e - s)
-    return "".join(chars)
+        parts.append(norm[pos:s])
+        parts.append("\x00" * (e - s))
+        pos = e
+    parts.append(norm[pos:])
+    return "".join(parts)
+
+
+_TOKEN = re.compile(r"\S+")
+_EDGE_PUNCT = ",;:!?()[]\"'\x00"
+_NAME_WORD = re.compile(r"^(?:[A-Z][\w'-]*[a-z][\w'-]*|[A-Z]\.)$")
+_YEAR = re.compile(r"^\d{4}$")
+
+
+def _clean(token: str) -> str:
+    return token.strip(_EDGE_PUNCT)
 
 
 def _subject(lex: _Lexicon, window: str, offset: int):
-    """(speaker text, kind, start offset) of the subject at the end of ``window``, or None."""
-    if not window.strip(" \t\n,"):
+    """(speaker text, kind, start offset) of the subject at the end of ``window``, or None.
+
+    The window is the text between the start of the clause (sentence start or
+    the end of a quotation) and the cue. Walking back from the cue over at most
+    :data:`SPEAKER_MAX_GAP` lower-case words, the first pronoun, institution or
+    document, group or name found is the subject; a passive auxiliary in the
+    gap means there is none.
+    """
+    toks = [(m.start(), m.group()) for m in _TOKEN.finditer(window)]
+    if not toks:
         return None
-    best = None
-    for kind, pattern in (("pronoun", lex.pronoun), ("institution", lex.institution),
-                          ("group", lex.group)):
-        m = pattern.search(window)
-        if m and kind == "institution" and _governed(lex, window, m.start("np")):
-            m = None
-        if m and (best is None or m.end("np") > best[2] or (m.end("np") == best[2] and kind == "institution")):
-            best = (m.group("np"), kind, m.end("np"), m.start("np"))
-    masked = lex.titles.sub(lambda t: re.sub(r"\S", "\x01", t.group()), window)
-    m = lex.name.search(masked)
-    if m is None and best is None and window.rstrip().endswith(","):
-        m = _appositive_subject(lex, masked)
-    if m:
-        np_start, np_end = m.start("np"), m.end("np")
-        words = m.group("np").split(" ")
-        while words and words[0] in lex.not_names:
-            np_start += len(words[0]) + 1
-            words = words[1:]
-        if words and not _governed(lex, window, np_start) and (best is None or np_end > best[2]):
-            best = (" ".join(words), "person", np_end, np_start)
-    if best is None:
-        return None
-    text, kind, _, start = best
-    gap = window[start + len(text):].split()
-    if any(w.lower() in lex.passive for w in gap):
-        return None
-    if kind in ("institution", "group"):
-        text = re.sub(r"^[Tt]he\s+", "", text)
-        text = _GENERIC_TAIL.sub(lambda t: t.group()[: -len(t.group().split()[-1])].rstrip(), text)
-        start = offset + start + (len(best[0]) - len(text))
-        if kind == "institution":
-            kind = "document" if _is_document(best[0]) else "institution"
-        return text, kind, start
-    return text, kind, offset + start
-
-
-def _governed(lex: _Lexicon, window: str, start: int) -> bool:
-    """True when the phrase at ``start`` follows a preposition ("in the People's Daily")."""
-    before = window[:start].split()[-4:]
-    while before and (before[-1].lower() in _DETERMINERS or (before[-1][0].isupper() and before[-1].endswith("'s"))):
-        before.pop()
-    return bool(before) and before[-1].lower() in lex.prepositions
-
-
-def _appositive_subject(lex: _Lexicon, masked: str):
-    """The name before one or two appositives: "Sergei Boyev, director general of Vympel, confirmed"."""
-    cut = masked.rstrip().rstrip(",")
-    for _ in range(MAX_APPOSITIVES):
-        comma = cut.rfind(",")
-        if comma < 0:
+    words = [_clean(t) for _, t in toks]
+    n = len(toks)
+    for gap in range(min(SPEAKER_MAX_GAP, n - 1) + 1):
+        end = n - 1 - gap
+        if gap and not (toks[end + 1][1].isalpha() and toks[end + 1][1].islower()):
+            break
+        if gap and toks[end + 1][1] in lex.passive:
             return None
-        appositive = cut[comma + 1:].lstrip()
-        if not appositive or not (appositive[0].islower() or appositive[0] == "\x01" or "'s " in appositive):
-            return None
-        cut = cut[:comma]
-        m = lex.name.search(cut + " ")
-        if m and m.end("np") == len(cut) and not _governed(lex, cut, m.start("np")):
-            return m
+        found = _subject_at(lex, toks, words, end)
+        if found:
+            text, kind, k = found
+            return text, kind, offset + toks[k][0]
+    if toks[-1][1].endswith(","):
+        return _appositive_subject(lex, toks, offset)
     return None
 
 
-def _is_document(text: str) -> bool:
-    return bool(re.search(r"(?i)\b(?:strategy|document|statement|communique|declaration|report|paper|doctrine|concept)$",
-                          text))
+def _subject_at(lex: _Lexicon, toks, words, end: int):
+    """A subject ending at token ``end``: (text, kind, index of its first token) or None."""
+    raw = toks[end][1]
+    if raw.endswith((",", ";", ":", ")", "\x00")):  # punctuation between subject and verb
+        return None
+    word = words[end]
+    if word.lower() in lex.pronoun_kind and raw == word:
+        return word, "pronoun", end
+    found = _institution_at(lex, toks, words, end)
+    if found:
+        return found
+    if word.lower() in lex.group_heads and word.islower():
+        k = end
+        while k > 0 and end - k < 2 and toks[k - 1][1].isalpha() and toks[k - 1][1].islower() \
+                and toks[k - 1][1] not in _DETERMINERS and toks[k - 1][1] not in lex.prepositions:
+            k -= 1
+        return " ".join(t for _, t in toks[k:end + 1]), "group", k
+    return _name_at(lex, toks, end)
 
 
-def _cues(doc: Document, lex: _Lexicon, masked: str) -> list[_Cue]:
+def _is_name_word(lex: _Lexicon, word: str) -> bool:
+    return (bool(_NAME_WORD.match(word)) and not word.endswith("'s") and word not in lex.not_names
+            and word not in lex.title_words)
+
+
+def _name_at(lex: _Lexicon, toks, end: int, *, strip_comma: bool = False):
+    word = toks[end][1].rstrip(",") if strip_comma else toks[end][1]
+    if not _is_name_word(lex, word):
+        return None
+    k = end
+    while k > 0 and end - k < NAME_MAX_WORDS - 1 and _is_name_word(lex, toks[k - 1][1]):
+        k -= 1
+    if _governed(lex, toks, k):
+        return None
+    words = [t for _, t in toks[k:end]] + [word]
+    return " ".join(words), "person", k
+
+
+def _institution_at(lex: _Lexicon, toks, words, end: int):
+    e = end
+    if _YEAR.match(words[e]) and e >= 2:  # "... document of December 2017", "... dated December 2017"
+        j = e - 1
+        if words[j][:1].isupper() and j >= 1:
+            j -= 1
+        if words[j] in ("of", "dated", "from") and j >= 1:
+            e = j - 1
+    for head in lex.heads.get(words[e], ()):
+        h0 = e - len(head) + 1
+        if h0 < 0 or tuple(words[h0:e + 1]) != head:
+            continue
+        if any(toks[i][1] != words[i] for i in range(h0, e)):
+            continue
+        k = h0
+        while k > 0 and h0 - k < 6 and toks[k - 1][1] == words[k - 1] and words[k - 1][:1].isupper() \
+                and words[k - 1] not in lex.not_names:
+            k -= 1
+        if k == h0 and not head[0][:1].isupper():
+            continue
+        if _governed(lex, toks, k):
+            return None
+        text = " ".join(words[k:e + 1])
+        if head[-1] in ("document",) and k < h0:
+            text = " ".join(words[k:e])
+        kind = "document" if " ".join(head) in lex.document_heads else "institution"
+        return text, kind, k
+    return None
+
+
+def _governed(lex: _Lexicon, toks, start: int) -> bool:
+    """True when the phrase at token ``start`` follows a preposition ("in the People's Daily")."""
+    k = start - 1
+    while k >= 0 and (toks[k][1].lower() in _DETERMINERS
+                      or (toks[k][1][:1].isupper() and toks[k][1].endswith("'s"))):
+        k -= 1
+    return k >= 0 and toks[k][1].lower() in lex.prepositions
+
+
+def _appositive_subject(lex: _Lexicon, toks, offset: int):
+    """The name before one or two appositives: "Sergei Boyev, director general of Vympel, confirmed"."""
+    commas = [i for i, (_, t) in enumerate(toks) if t.endswith(",")]
+    for k in range(2, min(MAX_APPOSITIVES, len(commas)) + 2):
+        if k > len(commas):
+            return None
+        i = commas[-k]
+        first = toks[i + 1][1] if i + 1 < len(toks) else ""
+        if not first or not (first[0].islower() or first.endswith("'s") or first in lex.title_words):
+            return None
+        found = _name_at(lex, toks, i, strip_comma=True)
+        if found:
+            text, kind, j = found
+            return text, kind, offset + toks[j][0]
+    return None
+
+
+def _token_arrays(doc: Document) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Token texts, starts, ends and a word-kind mask as numpy arrays (once per document)."""
+    def build():
+        w = tokenise.words(doc)
+        return (w["text"].to_numpy(object), w["start"].to_numpy("int64"), w["end"].to_numpy("int64"),
+                w["kind"].isin(tokenise.WORD_KINDS).to_numpy())
+    return doc.cached("voices.token_arrays", build)
+
+
+@lru_cache(maxsize=4096)
+def _form_tokens(name: str) -> tuple[str, ...]:
+    return tuple(tokenise.tokenize_text(name))
+
+
+def _isin(texts: np.ndarray, keys) -> np.ndarray:
+    return pd.Series(texts, dtype=object, copy=False).isin(list(keys)).to_numpy()
+
+
+def _cue_matches(doc: Document, lex: _Lexicon, outside: np.ndarray):
+    """(start, end) of every cue word sequence among the tokens outside quotations."""
+    texts, starts, ends, _ = _token_arrays(doc)
+    hits = np.flatnonzero(_isin(texts, lex.cues.keys()) & outside)
+    out = []
+    for i in hits:
+        for seq in lex.cues[texts[i]]:
+            n = len(seq)
+            if i + n <= len(texts) and tuple(texts[i:i + n]) == seq:
+                if i > 0 and ends[i - 1] == starts[i] and texts[i - 1] == "-":
+                    break
+                out.append((int(starts[i]), int(ends[i + n - 1])))
+                break
+    return out
+
+
+def _phrase_matches(lex: _Lexicon, masked: str):
+    out = []
+    for anchor, pattern in lex.phrases:
+        pos = masked.find(anchor)
+        while pos >= 0:
+            lo = max(0, pos - SUBJECT_WINDOW_CHARS)
+            for m in pattern.finditer(masked, lo, pos + len(anchor) + SUBJECT_WINDOW_CHARS):
+                if m.start() <= pos < m.end() and (m.start() == 0 or not (masked[m.start() - 1].isalnum())):
+                    out.append((m.start(), m.end(), m.group("speaker"), m.start("speaker")))
+            pos = masked.find(anchor, pos + 1)
+    return sorted(set(out))
+
+
+def _cues(doc: Document, lex: _Lexicon, masked: str, outside: np.ndarray) -> list[_Cue]:
     """Every reporting cue outside quotations, with the subject found for it."""
-    sents = tokenise.sentence_spans(doc)
-    starts = [s for s, _, _ in sents]
-    out: list[_Cue] = []
-    for m in lex.phrase.finditer(masked):
-        name = next(v for v in m.groupdict().values() if v)
-        group = next(k for k, v in m.groupdict().items() if v)
-        out.append(_Cue(m.start(), m.end(), doc.body[m.start():m.end()], name, "person", m.start(group)))
-    for m in lex.cue.finditer(masked):
-        k = bisect_right(starts, m.start()) - 1
+    starts = tokenise.sentences(doc)["start"].tolist()
+    phrases = [_Cue(s, e, doc.body[s:e], name, "person", at) for s, e, name, at in _phrase_matches(lex, masked)]
+    verbs: list[_Cue] = []
+    for start, end in _cue_matches(doc, lex, outside):
+        k = bisect_right(starts, start) - 1
         sent_start = starts[k] if k >= 0 else 0
-        lo = max(sent_start, m.start() - SUBJECT_WINDOW_CHARS, masked.rfind("\x00", 0, m.start()) + 1)
-        window = masked[lo:m.start()]
+        lo = max(sent_start, start - SUBJECT_WINDOW_CHARS)
+        lo = max(lo, masked.rfind("\x00", lo, start) + 1)
+        window = masked[lo:start]
         found = _subject(lex, window, lo)
         if found is None:
-            if re.fullmatch(r"[\s,]*(?:and\s+)?", window) and out and out[-1].speaker and out[-1].start >= sent_start:
-                prev = out[-1]
+            prev = verbs[-1] if verbs else None
+            if prev and prev.speaker and prev.start >= sent_start and not window.strip(" \t\n,").replace("and", "", 1).strip():
                 found = (prev.speaker, prev.kind, prev.subject_start)
             else:
-                found = (None, None, m.start())
-        out.append(_Cue(m.start(), m.end(), doc.body[m.start():m.end()], *found))
-    out.sort(key=lambda c: c.start)
-    return out
+                found = (None, None, start)
+        verbs.append(_Cue(start, end, doc.body[start:end], *found))
+    return sorted(phrases + verbs, key=lambda c: c.start)
 
 
 def _actors_module():
@@ -468,32 +600,64 @@ def _slug(name: str) -> str:
     return _SLUG.sub("_", name.lower()).strip("_")
 
 
-def _canonical_names(doc: Document, lex: _Lexicon, cues: list[_Cue], masked: str) -> dict[str, str]:
-    """Map each short person name to the longest form of it used in the text."""
+def _canonical_names(lex: _Lexicon, cues: list[_Cue], texts: np.ndarray, outside: np.ndarray) -> dict[str, str]:
+    """Map each one-word person name to the fuller form of it used in the text.
+
+    A surname alone ("Lavrov") becomes the one longer speaker name that begins
+    or ends with it ("Sergey Lavrov"); failing that, the most frequent
+    two-word name around it outside quotations ("Xi Jinping").
+    """
     persons = {c.speaker for c in cues if c.kind == "person" and c.speaker}
-    full = {p for p in persons if " " in p}
-    out = {}
     short = sorted(p for p in persons if " " not in p)
     if not short:
-        return out
-    pattern = re.compile(rf"(?<![\w.])(?:(?P<a>{_alternation(short)}) (?P<b>[A-Z][a-z][\w-]*)"
-                         rf"|(?P<c>[A-Z][a-z][\w-]*) (?P<d>{_alternation(short)}))(?![\w-])")
+        return {}
+    full = [p for p in persons if " " in p]
     counts: Counter = Counter()
-    blocked = lex.not_names
-    for m in pattern.finditer(masked):
-        key, other = (m.group("a"), m.group("b")) if m.group("a") else (m.group("d"), m.group("c"))
-        if other in blocked or lex.titles.fullmatch(other + " "):
-            continue
-        counts[(key, m.group().strip())] += 1
+    for i in np.flatnonzero(_isin(texts, short) & outside):
+        for j, pair in ((i - 1, (texts[i - 1], texts[i])), (i + 1, (texts[i], texts[i + 1] if i + 1 < len(texts) else ""))):
+            if 0 <= j < len(texts) and outside[j] and _is_name_word(lex, texts[j]):
+                counts[(texts[i], " ".join(pair))] += 1
+    out = {}
     for name in short:
-        known = [f for f in full if name in f.split(" ")[:1] + f.split(" ")[-1:]]
+        known = [f for f in full if name in (f.split(" ")[0], f.split(" ")[-1])]
         if len(known) == 1:
             out[name] = known[0]
             continue
-        seen = [(n, form) for (k, form), n in counts.items() if k == name]
+        seen = sorted(((n, form) for (k, form), n in counts.items() if k == name), reverse=True)
         if seen:
-            out[name] = max(seen)[1]
+            out[name] = seen[0][1]
     return out
+
+
+def _mentions(cues: list[_Cue], canon: dict, w: Document, outside: np.ndarray,
+              kinds: dict) -> tuple[list[int], list[str]]:
+    """Offsets and names of every mention, outside quotations, of a known speaker."""
+    forms: dict[tuple, str] = {}
+    for c in cues:
+        if not c.speaker or c.kind in ("pronoun", "group"):
+            continue
+        name = canon.get(c.speaker, c.speaker) if c.kind == "person" else c.speaker
+        variants = {c.speaker, name}
+        if c.kind == "person":
+            variants |= {name.split(" ")[0], name.split(" ")[-1]}
+        for v in variants:
+            forms.setdefault(_form_tokens(v), name)
+    by_last: dict = {}
+    for seq, name in forms.items():
+        if seq:
+            by_last.setdefault(seq[-1], []).append((seq, name))
+    for v in by_last.values():
+        v.sort(key=lambda item: len(item[0]), reverse=True)
+    texts, starts, _, _ = _token_arrays(w)
+    pos, names = [], []
+    for i in np.flatnonzero(_isin(texts, by_last.keys()) & outside):
+        for seq, name in by_last[texts[i]]:
+            k = i - len(seq) + 1
+            if k >= 0 and tuple(texts[k:i + 1]) == seq:
+                pos.append(int(starts[k]))
+                names.append(name)
+                break
+    return pos, names
 
 
 def _attribute(doc: Document, lex: _Lexicon) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -501,10 +665,19 @@ def _attribute(doc: Document, lex: _Lexicon) -> tuple[pd.DataFrame, pd.DataFrame
     quotes, bad = _scan(doc)
     top = [q for q in quotes if q.depth == 0]
     masked = _mask(norm, [(q.start, q.end) for q in top])
-    cues = _cues(doc, lex, masked)
-    canon = _canonical_names(doc, lex, cues, masked)
+    texts, t_starts, _, is_word = _token_arrays(doc)
+    word_starts = t_starts[is_word]
+    q_starts = np.array([q.start for q in top], dtype="int64")
+    q_ends = np.array([q.end for q in top], dtype="int64")
+    k = np.searchsorted(q_starts, t_starts, side="right") - 1
+    outside = ~((k >= 0) & (t_starts < q_ends[np.clip(k, 0, None)])) if len(top) else np.ones(len(texts), bool)
+    cues = _cues(doc, lex, masked, outside)
+    canon = _canonical_names(lex, cues, texts, outside)
     kinds = _speaker_kinds(cues, canon)
-    mention_pos, mention_name = _mentions(masked, cues, canon)
+    mention_pos, mention_name = _mentions(cues, canon, doc, outside, kinds)
+    all_starts = np.array([q.start for q in quotes], dtype="int64")
+    all_ends = np.array([q.end for q in quotes], dtype="int64")
+    n_words_all = (np.searchsorted(word_starts, all_ends) - np.searchsorted(word_starts, all_starts)).tolist()
     para_of = _paragraph_index(doc)
 
     def canonical(c: _Cue) -> tuple[str | None, str | None]:
@@ -519,23 +692,23 @@ def _attribute(doc: Document, lex: _Lexicon) -> tuple[pd.DataFrame, pd.DataFrame
     resolved = [(c, *canonical(c)) for c in cues]
     events = [(c.start, name, kind) for c, name, kind in resolved if name]
     event_pos = [e[0] for e in events]
-    sents = tokenise.sentence_spans(doc)
-    s_starts = np.array([s for s, _, _ in sents], dtype="int64")
-    s_ends = np.array([e for _, e, _ in sents], dtype="int64")
+    sents = tokenise.sentences(doc)
+    s_starts = sents["start"].tolist()
+    s_ends = sents["end"].tolist()
     cue_pos = [c.start for c, _, _ in resolved]
     cues_any = resolved
     paras = {p.index: p for p in doc.text_paragraphs}
     text_index = [p.index for p in doc.text_paragraphs]
+    rank = {index: k for k, index in enumerate(text_index)}
 
     rows = []
-    for q in quotes:
-        n_words = len(_WORD.findall(norm[q.start:q.end]))
+    for q, n_words in zip(quotes, n_words_all):
         speaker = kind = cue = None
         if q.depth > 0:
             qkind = "nested"
         elif _is_block(norm, q, paras):
             qkind = "block"
-            k = text_index.index(q.para_start)
+            k = rank[q.para_start]
             intro = paras[text_index[k - 1]] if k > 0 else None
             if intro is not None:
                 hit = _last_cue(resolved, cue_pos, max(intro.start, _sentence_start(s_starts, q.start - 1, intro)),
@@ -546,9 +719,8 @@ def _attribute(doc: Document, lex: _Lexicon) -> tuple[pd.DataFrame, pd.DataFrame
                 else:
                     speaker, kind = _recent(events, event_pos, intro.start, q.start)
         else:
-            lo = int(s_starts[max(np.searchsorted(s_starts, q.start, "right") - 1, 0)])
-            hi_k = max(np.searchsorted(s_starts, q.end - 1, "right") - 1, 0)
-            hi = int(s_ends[hi_k])
+            lo = s_starts[max(bisect_right(s_starts, q.start) - 1, 0)]
+            hi = s_ends[max(bisect_right(s_starts, q.end - 1) - 1, 0)]
             before = _last_cue(resolved, cue_pos, lo, q.start)
             after = _first_cue(resolved, cue_pos, q.end, max(hi, q.end))
             hit = before or after
@@ -561,18 +733,21 @@ def _attribute(doc: Document, lex: _Lexicon) -> tuple[pd.DataFrame, pd.DataFrame
                 qkind, cue = "inline", _first_cue(cues_any, cue_pos, lo, hi, any_speaker=True)[0].cue
             elif _reads_as_speech(norm, q, lo):
                 qkind = "inline"
-                prev = paras[text_index[max(text_index.index(q.para_start) - 1, 0)]]
+                prev = paras[text_index[max(rank[q.para_start] - 1, 0)]]
                 speaker, kind = _recent(events, event_pos, prev.start, q.start)
             else:
                 qkind = "scare"
         rows.append((q, qkind, speaker, kind, cue, n_words))
 
     records = []
+    linked: dict[str, str | None] = {}
     for k, (q, qkind, speaker, kind, cue, n_words) in enumerate(rows):
         if qkind == "nested":
             parent = rows[q.parent]
             speaker, kind = parent[2], parent[3]
-        actor = _resolve(speaker) if speaker and kind != "group" else None
+        if speaker and kind != "group" and speaker not in linked:
+            linked[speaker] = _resolve(speaker)
+        actor = linked.get(speaker) if speaker and kind != "group" else None
         records.append({
             "quote_id": k, "start": q.start, "end": q.end, "text": doc.body[q.start:q.end],
             "speaker": speaker, "speaker_actor": actor, "kind": qkind, "cue": cue,
@@ -615,9 +790,9 @@ def _reads_as_speech(norm: str, q: _Quote, sent_start: int) -> bool:
     return q.start == sent_start or q.unclosed or (bool(inner) and inner[-1] in _TERMINAL)
 
 
-def _sentence_start(s_starts: np.ndarray, offset: int, para) -> int:
-    k = np.searchsorted(s_starts, offset, "right") - 1
-    return int(s_starts[k]) if k >= 0 else para.start
+def _sentence_start(s_starts: list[int], offset: int, para) -> int:
+    k = bisect_right(s_starts, offset) - 1
+    return s_starts[k] if k >= 0 else para.start
 
 
 def _last_cue(resolved, cue_pos, lo: int, hi: int):
@@ -651,29 +826,6 @@ def _speaker_kinds(cues: list[_Cue], canon: dict) -> dict[str, str]:
         if c.speaker and c.kind != "pronoun":
             kinds[canon.get(c.speaker, c.speaker) if c.kind == "person" else c.speaker] = c.kind
     return kinds
-
-
-def _mentions(masked: str, cues: list[_Cue], canon: dict) -> tuple[list[int], list[str]]:
-    """Offsets and canonical names of every mention, outside quotations, of a known speaker."""
-    forms: dict[str, str] = {}
-    for c in cues:
-        if not c.speaker or c.kind in ("pronoun", "group"):
-            continue
-        name = canon.get(c.speaker, c.speaker) if c.kind == "person" else c.speaker
-        forms[c.speaker] = name
-        forms[name] = name
-        if c.kind == "person":
-            parts = name.split(" ")
-            forms.setdefault(parts[0], name)
-            forms.setdefault(parts[-1], name)
-    if not forms:
-        return [], []
-    pattern = re.compile(rf"(?<![\w-])(?:{_alternation(forms)})(?![\w-])")
-    pos, names = [], []
-    for m in pattern.finditer(masked):
-        pos.append(m.start())
-        names.append(forms.get(re.sub(r"\s+", " ", m.group()), m.group()))
-    return pos, names
 
 
 def _paragraph_index(doc: Document):
@@ -755,13 +907,30 @@ def unmatched(doc: Document, *, reporting: lexicons.Source = None) -> pd.DataFra
     return _computed(doc, reporting)[1].copy(deep=False)
 
 
-def _intervals(doc: Document) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _intervals(doc: Document) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
+    """Outermost non-author quotations: starts, ends, voice codes and the voice labels.
+
+    Code 0 is always ``"author"``; the other labels follow in order of first
+    appearance.
+    """
     def build():
         q = quotations(doc)
         top = q.loc[(q["depth"] == 0) & (q["voice"] != AUTHOR)]
+        labels = [AUTHOR] + list(dict.fromkeys(top["voice"].tolist()))
+        code = {v: k for k, v in enumerate(labels)}
         return (top["start"].to_numpy("int64"), top["end"].to_numpy("int64"),
-                top["voice"].to_numpy(object))
+                np.array([code[v] for v in top["voice"]], dtype="int64"), labels)
     return doc.cached("voices.intervals", build)
+
+
+def _codes(doc: Document, offsets: np.ndarray) -> np.ndarray:
+    starts, ends, codes, _ = _intervals(doc)
+    out = np.zeros(offsets.size, dtype="int64")
+    if starts.size and offsets.size:
+        k = np.searchsorted(starts, offsets, side="right") - 1
+        inside = (k >= 0) & (offsets < ends[np.clip(k, 0, None)])
+        out[inside] = codes[k[inside]]
+    return out
 
 
 def voice_at(doc: Document, offsets) -> list[str]:
@@ -782,32 +951,37 @@ def voice_at(doc: Document, offsets) -> list[str]:
         >>> voices.voice_at(doc, [0, 14])[0]
         'author'
     """
-    starts, ends, labels = _intervals(doc)
-    pos = np.asarray(list(offsets) if not isinstance(offsets, np.ndarray) else offsets, dtype="int64")
-    if pos.size == 0:
-        return []
-    k = np.searchsorted(starts, pos, side="right") - 1
-    inside = (k >= 0) & (pos < ends[np.clip(k, 0, None)]) if starts.size else np.zeros(pos.size, bool)
-    out = np.full(pos.size, AUTHOR, dtype=object)
-    out[inside] = labels[k[inside]]
-    return out.tolist()
+    pos = np.asarray(offsets if isinstance(offsets, np.ndarray) else list(offsets), dtype="int64")
+    labels = np.array(_intervals(doc)[3], dtype=object)
+    return labels[_codes(doc, pos)].tolist()
+
+
+def _word_codes(doc: Document) -> tuple[np.ndarray, np.ndarray]:
+    """Voice codes of the word tokens and their sentence ids."""
+    def build():
+        w = tokenise.words(doc)
+        is_word = w["kind"].isin(tokenise.WORD_KINDS).to_numpy()
+        return _codes(doc, w["start"].to_numpy("int64")[is_word]), w["sentence_id"].to_numpy("int64")[is_word]
+    return doc.cached("voices.word_codes", build)
 
 
 def token_voices(doc: Document) -> pd.DataFrame:
     """The token table of :func:`analysis.tokenise.words` with a ``voice`` column.
 
     Returns:
-        DataFrame with the columns of ``tokenise.words`` plus ``voice``.
+        DataFrame with the columns of ``tokenise.words`` plus ``voice``
+        (categorical; punctuation takes the voice of where it stands).
 
     Example:
         >>> from analysis import corpus, voices
         >>> doc = corpus.from_text('Xi said, \u201cWe agree.\u201d')
-        >>> voices.token_voices(doc)["voice"].tolist()[:3]
-        ['author', 'author', 'author']
+        >>> voices.token_voices(doc)["voice"].tolist()
+        ['author', 'author', 'author', 'xi_jinping', 'xi_jinping', 'xi_jinping', 'xi_jinping', 'xi_jinping']
     """
     def build():
         w = tokenise.words(doc)
-        w["voice"] = voice_at(doc, w["start"].to_numpy())
+        labels = _intervals(doc)[3]
+        w["voice"] = pd.Categorical.from_codes(_codes(doc, w["start"].to_numpy("int64")), categories=labels)
         return w
     return doc.cached("voices.tokens", build).copy(deep=False)
 
@@ -820,7 +994,7 @@ def sentence_voices(doc: Document) -> pd.DataFrame:
 
     Returns:
         DataFrame with the columns of ``tokenise.sentences`` plus ``voice``
-        and ``share_quoted`` (0-1).
+        (categorical) and ``share_quoted`` (0-1).
 
     Example:
         >>> from analysis import corpus, voices
@@ -830,17 +1004,16 @@ def sentence_voices(doc: Document) -> pd.DataFrame:
     """
     def build():
         s = tokenise.sentences(doc)
-        w = token_voices(doc)
-        w = w.loc[w["kind"].isin(tokenise.WORD_KINDS), ["sentence_id", "voice"]]
-        counts = w.groupby(["sentence_id", "voice"]).size().rename("n").reset_index()
-        counts["is_author"] = counts["voice"] == AUTHOR
-        counts = counts.sort_values(["sentence_id", "n", "is_author"], ascending=[True, False, False])
-        top = counts.drop_duplicates("sentence_id").set_index("sentence_id")["voice"]
-        quoted = counts.loc[~counts["is_author"]].groupby("sentence_id")["n"].sum()
-        s["voice"] = top.reindex(s["sentence_id"]).fillna(AUTHOR).to_numpy()
-        n = s["n_words"].to_numpy()
-        q = quoted.reindex(s["sentence_id"]).fillna(0).to_numpy()
-        s["share_quoted"] = np.divide(q, n, out=np.zeros(len(s)), where=n > 0)
+        labels = _intervals(doc)[3]
+        codes, sid = _word_codes(doc)
+        n_sent, n_voice = len(s), len(labels)
+        counts = np.bincount(sid * n_voice + codes, minlength=n_sent * n_voice).reshape(n_sent, n_voice)
+        best = counts.argmax(axis=1)  # argmax keeps the first (author) on a tie
+        best[counts[np.arange(n_sent), best] == counts[:, 0]] = 0
+        n = counts.sum(axis=1)
+        quoted = n - counts[:, 0]
+        s["voice"] = pd.Categorical.from_codes(best, categories=labels)
+        s["share_quoted"] = np.divide(quoted, n, out=np.zeros(n_sent), where=n > 0)
         return s
     return doc.cached("voices.sentences", build).copy(deep=False)
 
@@ -849,36 +1022,40 @@ def shares(doc: Document) -> pd.DataFrame:
     """Words spoken in each voice and their share of the article.
 
     Returns:
-        DataFrame with ``voice``, ``speaker`` (display name, "author" for the
-        author), ``n_words`` (word tokens, see ``tokenise.WORD_KINDS``),
+        DataFrame with ``voice``, ``speaker`` (display name; ``"author"`` for
+        the author), ``n_words`` (word tokens, see ``tokenise.WORD_KINDS``),
         ``share`` (of all words, 0-1) and ``n_quotations`` (outermost
-        quotations other than scare quotes), sorted by ``n_words``.
+        quotations other than scare quotes), sorted by ``n_words``, largest
+        first. Every voice is listed, the author's even at zero words.
 
     Example:
         >>> from analysis import corpus, voices
         >>> voices.shares(corpus.from_text('Nobody is quoted here.'))[["voice", "share"]].values.tolist()
         [['author', 1.0]]
     """
-    w = token_voices(doc)
-    w = w.loc[w["kind"].isin(tokenise.WORD_KINDS)]
-    total = len(w)
-    counts = w.groupby("voice").size().rename("n_words").reset_index()
+    labels = _intervals(doc)[3]
+    codes, _ = _word_codes(doc)
+    n_words = np.bincount(codes, minlength=len(labels))
+    total = int(n_words.sum())
     q = quotations(doc)
     top = q.loc[(q["depth"] == 0) & (q["voice"] != AUTHOR)]
     n_quotes = top.groupby("voice").size()
     names = top.dropna(subset=["speaker"]).drop_duplicates("voice").set_index("voice")["speaker"]
-    counts["speaker"] = [AUTHOR if v == AUTHOR else names.get(v, v) for v in counts["voice"]]
-    counts["share"] = counts["n_words"] / total if total else 0.0
-    counts["n_quotations"] = n_quotes.reindex(counts["voice"]).fillna(0).astype("int64").to_numpy()
-    counts = counts.sort_values(["n_words", "voice"], ascending=[False, True], ignore_index=True)
-    return counts[["voice", "speaker", "n_words", "share", "n_quotations"]]
+    out = pd.DataFrame({
+        "voice": labels,
+        "speaker": [AUTHOR if v == AUTHOR else names.get(v, v) for v in labels],
+        "n_words": n_words.astype("int64"),
+        "share": n_words / total if total else np.zeros(len(labels)),
+        "n_quotations": [int(n_quotes.get(v, 0)) for v in labels],
+    })
+    return out.sort_values(["n_words", "voice"], ascending=[False, True], ignore_index=True)
 
 
 def positions(doc: Document) -> pd.DataFrame:
     """Runs of consecutive words in one voice, placed along the article.
 
     Positions are word ranks divided by the number of words, so 0 is the first
-    word of the body and 1 the end.
+    word of the body and 1 the end; a run also ends at a section boundary.
 
     Returns:
         DataFrame with ``voice``, ``section``, ``position_start``,
@@ -891,23 +1068,31 @@ def positions(doc: Document) -> pd.DataFrame:
         >>> voices.positions(doc)[["voice", "position_start", "position_end"]].values.tolist()
         [['author', 0.0, 0.5], ['unattributed', 0.5, 1.0]]
     """
-    w = token_voices(doc)
-    w = w.loc[w["kind"].isin(tokenise.WORD_KINDS)].reset_index(drop=True)
-    total = len(w)
     cols = ["voice", "section", "position_start", "position_end", "n_words", "start", "end"]
+    labels = _intervals(doc)[3]
+    codes, sid = _word_codes(doc)
+    total = codes.size
     if not total:
-        return pd.DataFrame(columns=cols)
-    sections = tokenise.sentences(doc).set_index("sentence_id")["section"]
-    w["section"] = sections.reindex(w["sentence_id"]).to_numpy()
-    change = (w["voice"] != w["voice"].shift()) | (w["section"] != w["section"].shift())
-    w["run"] = change.cumsum()
-    runs = w.groupby("run").agg(voice=("voice", "first"), section=("section", "first"),
-                                first=("token_id", "size"), start=("start", "min"), end=("end", "max"))
-    runs = runs.rename(columns={"first": "n_words"}).reset_index(drop=True)
-    edges = np.concatenate([[0], np.cumsum(runs["n_words"].to_numpy())])
-    runs["position_start"] = edges[:-1] / total
-    runs["position_end"] = edges[1:] / total
-    return runs[cols]
+        return pd.DataFrame({c: [] for c in cols})
+    sents = tokenise.sentences(doc)
+    section_labels = sents["section"].to_numpy(object)
+    section_code = pd.factorize(section_labels)[0][sid]
+    w = tokenise.words(doc)
+    is_word = w["kind"].isin(tokenise.WORD_KINDS).to_numpy()
+    starts = w["start"].to_numpy("int64")[is_word]
+    ends = w["end"].to_numpy("int64")[is_word]
+    change = np.flatnonzero((np.diff(codes) != 0) | (np.diff(section_code) != 0)) + 1
+    first = np.concatenate([[0], change])
+    last = np.concatenate([change, [total]])
+    return pd.DataFrame({
+        "voice": np.array(labels, dtype=object)[codes[first]],
+        "section": section_labels[sid[first]],
+        "position_start": first / total,
+        "position_end": last / total,
+        "n_words": (last - first).astype("int64"),
+        "start": starts[first],
+        "end": ends[last - 1],
+    })
 
 
 def section_bounds(doc: Document) -> pd.DataFrame:
@@ -923,8 +1108,8 @@ def section_bounds(doc: Document) -> pd.DataFrame:
     """
     runs = positions(doc)
     if runs.empty:
-        return pd.DataFrame(columns=["section", "position_start", "position_end"])
-    runs["block"] = (runs["section"] != runs["section"].shift()).cumsum()
-    out = runs.groupby("block").agg(section=("section", "first"), position_start=("position_start", "min"),
-                                    position_end=("position_end", "max"))
+        return pd.DataFrame({"section": [], "position_start": [], "position_end": []})
+    block = (runs["section"] != runs["section"].shift()).cumsum()
+    out = runs.groupby(block).agg(section=("section", "first"), position_start=("position_start", "min"),
+                                  position_end=("position_end", "max"))
     return out.reset_index(drop=True)
