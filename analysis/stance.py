@@ -721,7 +721,8 @@ def _wilson(k: float, n: float) -> tuple[float, float]:
     denom = 1 + Z_95 ** 2 / n
     centre = (p + Z_95 ** 2 / (2 * n)) / denom
     half = Z_95 * math.sqrt(p * (1 - p) / n + Z_95 ** 2 / (4 * n * n)) / denom
-    return max(0.0, centre - half), min(1.0, centre + half)
+    # the bounds contain p exactly (rounding can put 1 - 1e-16 below p = 1)
+    return max(0.0, min(p, centre - half)), min(1.0, max(p, centre + half))
 
 
 def read_sample(sample_path: str | Path | None = None) -> pd.DataFrame:
