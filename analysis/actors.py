@@ -449,7 +449,7 @@ def candidates(doc: Document, gazetteer: lexicons.Source = None) -> pd.DataFrame
         >>> from analysis import corpus
         >>> doc = corpus.from_text("Putin met Angela Merkel in Sochi. Merkel smiled.")
         >>> candidates(doc)["surface"].tolist()
-        ['Angela Merkel', 'Merkel', 'Sochi']
+        ['Angela Merkel', 'Sochi', 'Merkel']
     """
     from analysis import tokenise
 

@@ -1,0 +1,836 @@
+"""Sentiment of sentences and sentiment toward a named target in a sentence.
+
+Two estimators, both built on the VADER lexicon (Hutto & Gilbert 2014, "VADER:
+A Parsimonious Rule-based Model for Sentiment Analysis of Social Media Text",
+ICWSM; MIT licence), read offline from the file shipped in the
+``vaderSentiment`` wheel; negators, boosters and their scalars are VADER's own,
+read from :class:`nltk.sentiment.vader.VaderConstants`. Nothing is downloaded.
+
+Sentence score (:func:`sentence_score`, :func:`sentence_scores`)
+    VADER's rules on the suite's tokens: each word's lexicon valence, scaled
+    by a preceding booster or dampener (:data:`BOOST_DECAY` by distance),
+    multiplied by VADER's negation scalar when one of the
+    :data:`NEGATION_SCOPE` preceding words is a negator, words before "but"
+    weighted :data:`BUT_BEFORE` and after it :data:`BUT_AFTER`. Two changes
+    from VADER, chosen on the NYT editorial development half (Pearson r 0.499
+    with VADER's rules alone, 0.529 with both): each word also adds
+    :data:`NEWS_WEIGHT` times its valence in a *news lexicon* learned from
+    NewsMTSC (:func:`news_lexicon`), and the sum is divided by the square
+    root of the number of words before it is squashed into [-1, 1] as
+    ``x / sqrt(x^2 + alpha)`` with :data:`SENTENCE_ALPHA` (a sum of ``n``
+    word scores grows like ``sqrt(n)``; VADER's raw sum saturates on long
+    editorial sentences).
+
+Sentiment toward a target (:func:`toward_target`, :func:`scores`)
+    Target-dependent sentiment in the manner of Jiang et al. (2011),
+    "Target-dependent Twitter Sentiment Classification", ACL: a multinomial
+    logistic regression over features centred on the target mention,
+
+    - VADER valences (negation- and booster-adjusted) of the words in the
+      target's clause, weighted by token distance to the target, split into
+      positive and negative mass, and split by the side of the target;
+    - VADER's "but" rule, and the valence of the sentence as a whole;
+    - lexical features: the words within :data:`WINDOW` tokens left and
+      right of the target, marked for side and negation.
+
+    The weights are trained only on the NewsMTSC training split (Hamborg &
+    Donnay 2021, "NewsMTSC: A Dataset for (Multi-)Target-dependent Sentiment
+    Classification in Political News Articles", EACL), by
+    ``benchmarks/train_sentiment.py`` (deterministic), tuned on the two dev
+    splits only, and shipped as plain JSON (``analysis/data/sentiment_model.json``).
+    The score is ``P(positive) - P(negative)`` in [-1, 1]; the label is the most
+    probable class. :func:`explain` lists what moved a score.
+
+Validation figures are in ``analysis/data/sentiment_validation.json``
+(:func:`validation`), written by ``benchmarks/validate_sentiment.py``.
+
+Aggregation (:func:`toward_actors`)
+    Mean target score per actor and voice, with a percentile bootstrap 95%
+    interval over mentions (Efron & Tibshirani 1993, *An Introduction to the
+    Bootstrap*, ch. 13), :data:`BOOTSTRAP_RESAMPLES` resamples, fixed seed.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import zlib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+import pandas as pd
+
+from analysis import paths
+from analysis.corpus import Document
+from analysis.errors import AnalysisError, InputError
+from analysis.normalise import TABLE
+
+# --- VADER's rules (Hutto & Gilbert 2014; values as in vaderSentiment 3.3.2) --
+#: Words before a negator this far back are negated (VADER looks 3 words back).
+NEGATION_SCOPE = 3
+#: A booster's effect at distance 1, 2, 3 words (VADER: 1, 0.95, 0.9).
+BOOST_DECAY = (1.0, 0.95, 0.9)
+#: Weight of words before and after "but" (VADER's "but" rule).
+BUT_BEFORE = 0.5
+BUT_AFTER = 1.5
+#: VADER's normalisation constant in ``s / sqrt(s^2 + alpha)``.
+VADER_ALPHA = 15.0
+#: The constant for :func:`sentence_score` after length normalisation, chosen
+#: on the NYT editorial development half among 2, 3, 5, 15 (r varies < 0.001).
+SENTENCE_ALPHA = 3.0
+#: Exponent of the word count that divides the sentence sum (0.5: a sum of n
+#: independent word scores has a spread that grows like sqrt(n)); chosen on
+#: the NYT development half among 0, 0.25, 0.5, 0.75, 1.
+LENGTH_EXPONENT = 0.5
+#: Weight of the news lexicon relative to VADER's valences in sentence scores,
+#: chosen on the NYT development half among 0.5, 0.75, 1, 1.25, 2, 4.
+NEWS_WEIGHT = 1.0
+
+# --- the target model (see benchmarks/train_sentiment.py) -------------------
+#: Words within this many tokens of the target become lexical features
+#: (chosen on the NewsMTSC dev splits among 3, 4, 6, 8, 10: best mean macro-F1).
+WINDOW = 8
+#: Distance scale of the 1 / (1 + d / scale) weight of context valence
+#: (chosen on the NewsMTSC dev splits among 2, 4, 8: best mean macro-F1).
+DISTANCE_SCALE = 2.0
+#: Punctuation that closes a clause for the clause features.
+CLAUSE_PUNCT = frozenset({",", ";", ":", "—", "(", ")", '"', "?", "!"})
+#: Labels of the three classes, in model order.
+LABELS = ("negative", "neutral", "positive")
+
+# --- aggregation ------------------------------------------------------------
+#: Bootstrap resamples for 95% percentile intervals: Efron & Tibshirani (1993,
+#: ch. 13) advise at least 1,000 for percentile intervals; 2,000 keeps the
+#: Monte Carlo error of the 2.5% and 97.5% quantiles small.
+BOOTSTRAP_RESAMPLES = 2000
+#: Two-sided coverage of the interval.
+CONFIDENCE = 0.95
+#: Default seed of the bootstrap (the project-wide seed of the notebooks).
+SEED = 20201001
+
+MODEL_FILE = paths.RESULTS / "sentiment_model.json"
+VALIDATION_FILE = paths.RESULTS / "sentiment_validation.json"
+
+SCORE_COLUMNS = ["actor", "surface", "start", "end", "sentence_id", "section", "kind",
+                 "voice", "score", "label", "p_negative", "p_neutral", "p_positive"]
+ACTOR_COLUMNS = ["actor", "voice", "n_mentions", "mean", "ci_low", "ci_high",
+                 "share_negative", "share_neutral", "share_positive"]
+
+
+class ModelError(AnalysisError):
+    """The shipped sentiment model file is missing or malformed."""
+
+
+# --- resources ---------------------------------------------------------------
+
+
+def vader_lexicon_path():
+    """Path of ``vader_lexicon.txt`` inside the installed ``vaderSentiment`` wheel."""
+    return resources.files("vaderSentiment") / "vader_lexicon.txt"
+
+
+@lru_cache(maxsize=1)
+def vader_lexicon() -> dict[str, float]:
+    """The VADER lexicon: token -> mean valence on the -4..+4 scale (read once)."""
+    out = {}
+    for line in vader_lexicon_path().read_text(encoding="utf-8").splitlines():
+        parts = line.split("\t")
+        if len(parts) >= 2:
+            try:
+                out[parts[0]] = float(parts[1])
+            except ValueError:
+                continue
+    return out
+
+
+@lru_cache(maxsize=1)
+def vader_rules() -> tuple[frozenset[str], dict[str, float], float]:
+    """VADER's negators, booster weights and negation scalar, from NLTK's port."""
+    from nltk.sentiment.vader import VaderConstants
+
+    consts = VaderConstants()
+    negators = frozenset(consts.NEGATE) | {"n't"}
+    return negators, dict(consts.BOOSTER_DICT), float(consts.N_SCALAR)
+
+
+
+
+
+
+def nltk_analyzer():
+    """NLTK's VADER ``SentimentIntensityAnalyzer`` on the wheel's lexicon, offline.
+
+    NLTK 3.10 loads a lexicon file only from a folder on ``nltk.data.path``;
+    the wheel's folder is appended once. Used as the reference baseline in
+    ``benchmarks/validate_sentiment.py``.
+    """
+    import nltk
+    from nltk.sentiment.vader import SentimentIntensityAnalyzer
+
+    path = vader_lexicon_path()
+    folder = str(path.parent)
+    if folder not in nltk.data.path:
+        nltk.data.path.append(folder)
+    return SentimentIntensityAnalyzer(lexicon_file=f"file:{path}")
+
+
+@dataclass(frozen=True)
+class Model:
+    """The target model as loaded from JSON.
+
+    Attributes:
+        numeric: names of the numeric features, in column order.
+        mean, scale: standardisation of the numeric features.
+        w_numeric: weights, shape (n numeric, 3 classes).
+        vocabulary: lexical feature key -> row of ``w_lexical``.
+        w_lexical: weights, shape (n lexical, 3).
+        bias: shape (3,).
+        meta: training provenance.
+    """
+
+    numeric: tuple[str, ...]
+    mean: np.ndarray
+    scale: np.ndarray
+    w_numeric: np.ndarray
+    vocabulary: dict[str, int]
+    lexical: tuple[str, ...]
+    w_lexical: np.ndarray
+    bias: np.ndarray
+    meta: dict
+
+
+def model_from_dict(data: dict, label: str = "model") -> Model:
+    """Build a :class:`Model` from its JSON mapping (checked)."""
+    try:
+        numeric = tuple(data["numeric_features"])
+        lexical = tuple(data["lexical_features"])
+        model = Model(
+            numeric=numeric,
+            mean=np.asarray(data["mean"], dtype=float),
+            scale=np.asarray(data["scale"], dtype=float),
+            w_numeric=np.asarray(data["w_numeric"], dtype=float).reshape(len(numeric), 3),
+            vocabulary={k: i for i, k in enumerate(lexical)},
+            lexical=lexical,
+            w_lexical=np.asarray(data["w_lexical"], dtype=float).reshape(len(lexical), 3),
+            bias=np.asarray(data["bias"], dtype=float).reshape(3),
+            meta=dict(data.get("meta", {})),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ModelError(f"{label}: malformed sentiment model ({exc})") from None
+    if list(numeric) != list(NUMERIC_FEATURES):
+        raise ModelError(f"{label}: numeric features {list(numeric)} do not match this version's")
+    return model
+
+
+@lru_cache(maxsize=1)
+def model() -> Model:
+    """The shipped target model (``analysis/data/sentiment_model.json``), read once."""
+    if not MODEL_FILE.is_file():
+        raise ModelError(f"{MODEL_FILE}: sentiment model missing; run benchmarks/train_sentiment.py")
+    return model_from_dict(json.loads(MODEL_FILE.read_text(encoding="utf-8")), str(MODEL_FILE))
+
+
+# --- tokens ------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _token_regex() -> re.Pattern:
+    from analysis import tokenise
+
+    return re.compile(tokenise.token_pattern(), re.UNICODE)
+
+
+@dataclass
+class Tokens:
+    """Flat token arrays for a batch of sentences (offsets in one coordinate).
+
+    Attributes:
+        seg: sentence index of each token (non-decreasing).
+        norm: lower-cased normalised token text.
+        start, end: character offsets.
+        n_seg: number of sentences (some may have no token).
+    """
+
+    seg: np.ndarray
+    norm: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    n_seg: int
+
+
+def tokens_of(texts: list[str]) -> tuple[Tokens, np.ndarray]:
+    """Tokenise sentences with the suite's token pattern.
+
+    Returns:
+        The tokens, with offsets into the concatenation of ``texts`` (each
+        followed by one space), and the offset at which each text starts.
+    """
+    pattern = _token_regex()
+    base = np.zeros(len(texts), dtype="int64")
+    seg, norm, start, end = [], [], [], []
+    pos = 0
+    for i, text in enumerate(texts):
+        base[i] = pos
+        folded = text.translate(TABLE)
+        for m in pattern.finditer(folded):
+            seg.append(i)
+            norm.append(m.group().lower())
+            start.append(pos + m.start())
+            end.append(pos + m.end())
+        pos += len(text) + 1
+    return Tokens(np.asarray(seg, dtype="int64"), np.asarray(norm, dtype=object),
+                  np.asarray(start, dtype="int64"), np.asarray(end, dtype="int64"), len(texts)), base
+
+
+def doc_tokens(doc: Document) -> Tokens:
+    """The document's tokens (from :func:`analysis.tokenise.words`) as :class:`Tokens`."""
+    from analysis import tokenise
+
+    words = tokenise.words(doc)
+    n_seg = len(tokenise.sentences(doc))
+    return Tokens(words["sentence_id"].to_numpy(dtype="int64"), words["norm"].to_numpy(dtype=object),
+                  words["start"].to_numpy(dtype="int64"), words["end"].to_numpy(dtype="int64"), n_seg)
+
+
+# --- VADER valences on tokens -------------------------------------------------
+
+
+def _lagged(values: np.ndarray, seg: np.ndarray, lag: int, fill) -> np.ndarray:
+    out = np.full(len(values), fill, dtype=values.dtype)
+    if lag < len(values):
+        same = seg[lag:] == seg[:-lag]
+        out[lag:] = np.where(same, values[:-lag], fill)
+    return out
+
+
+@dataclass
+class Valences:
+    """Per-token VADER quantities.
+
+    Attributes:
+        raw: lexicon valence (0 when not in the lexicon).
+        value: valence after boosters and negation.
+        negated: a negator is among the preceding :data:`NEGATION_SCOPE` tokens.
+        but: weight from the "but" rule (1 when the sentence has no "but").
+        clause: clause number within the whole batch (increasing).
+        is_word: token starts with a letter or digit.
+    """
+
+    raw: np.ndarray
+    value: np.ndarray
+    negated: np.ndarray
+    but: np.ndarray
+    clause: np.ndarray
+    is_word: np.ndarray
+
+
+def valences(tok: Tokens) -> Valences:
+    """VADER valences for each token (see the module docstring for the rules)."""
+    lex = vader_lexicon()
+    negators, boosters, n_scalar = vader_rules()
+    norm = tok.norm
+    raw = np.fromiter((lex.get(t, 0.0) for t in norm), dtype=float, count=len(norm))
+    is_neg = np.fromiter((t in negators or t.endswith("n't") for t in norm), dtype=bool, count=len(norm))
+    boost = np.fromiter((boosters.get(t, 0.0) for t in norm), dtype=float, count=len(norm))
+    value = raw.copy()
+    sign = np.sign(raw)
+    negated = np.zeros(len(norm), dtype=bool)
+    for lag in range(1, NEGATION_SCOPE + 1):
+        value += sign * _lagged(boost, tok.seg, lag, 0.0) * BOOST_DECAY[lag - 1]
+        negated |= _lagged(is_neg, tok.seg, lag, False)
+    value = np.where(negated, value * n_scalar, value)
+    is_but = norm == "but"
+    but_before = np.zeros(len(norm), dtype=bool)
+    but_after = np.zeros(len(norm), dtype=bool)
+    if len(norm):
+        cum = np.cumsum(is_but)
+        seg_start = np.r_[0, np.flatnonzero(np.diff(tok.seg)) + 1]
+        seg_len = np.diff(np.r_[seg_start, len(norm)])
+        before_in_seg = cum - np.repeat(cum[seg_start] - is_but[seg_start], seg_len)
+        total_in_seg = np.repeat(np.add.reduceat(is_but.astype(int), seg_start), seg_len)
+        has_but = total_in_seg > 0
+        but_after = has_but & (before_in_seg > 0) & ~is_but
+        but_before = has_but & (before_in_seg == 0)
+    but = np.where(but_before, BUT_BEFORE, np.where(but_after, BUT_AFTER, 1.0))
+    breaks = np.fromiter((t in CLAUSE_PUNCT for t in norm), dtype=bool, count=len(norm)) | is_but
+    new_seg = np.r_[True, tok.seg[1:] != tok.seg[:-1]] if len(norm) else np.zeros(0, bool)
+    clause = np.cumsum(breaks | new_seg)
+    is_word = np.fromiter((t[:1].isalnum() for t in norm), dtype=bool, count=len(norm))
+    return Valences(raw, value, negated, but, clause, is_word)
+
+
+def _squash(total: np.ndarray, alpha: float) -> np.ndarray:
+    return total / np.sqrt(total * total + alpha)
+
+
+@lru_cache(maxsize=1)
+def news_lexicon() -> dict[str, float]:
+    """Word valences learned from NewsMTSC: the target model's lexical weights.
+
+    For each word, the mean over its left- and right-of-target features
+    (negated forms left out) of the positive-minus-negative weight of the
+    shipped model (:func:`model`). It adds the evaluative vocabulary of
+    political news ("accused", "hailed") that VADER lacks or weighs
+    differently.
+
+    Returns:
+        word -> valence (logit units).
+    """
+    mdl = model()
+    contrast = mdl.w_lexical[:, 2] - mdl.w_lexical[:, 0]
+    sums: dict[str, list[float]] = {}
+    for key, i in mdl.vocabulary.items():
+        word = key.split(":", 1)[1]
+        if not word.startswith("~"):
+            sums.setdefault(word, []).append(float(contrast[i]))
+    return {w: float(np.mean(v)) for w, v in sums.items()}
+
+
+def segment_scores(tok: Tokens, val: Valences | None = None) -> np.ndarray:
+    """Sentence score of every sentence in a token batch (see the module docstring)."""
+    val = valences(tok) if val is None else val
+    news = news_lexicon()
+    _, _, n_scalar = vader_rules()
+    learned = np.fromiter((news.get(t, 0.0) for t in tok.norm), dtype=float, count=len(tok.norm))
+    learned = np.where(val.negated, learned * n_scalar, learned)
+    total = np.bincount(tok.seg, weights=(val.value + NEWS_WEIGHT * learned) * val.but, minlength=tok.n_seg)
+    n_words = np.bincount(tok.seg, weights=val.is_word.astype(float), minlength=tok.n_seg)
+    return _squash(total / np.maximum(n_words, 1.0) ** LENGTH_EXPONENT, SENTENCE_ALPHA)
+
+
+def sentence_score(text: str) -> float:
+    """Sentiment of one sentence, in [-1, 1].
+
+    Args:
+        text: a sentence (or any short text, scored as one unit).
+
+    Returns:
+        The sentence score described in the module docstring.
+
+    Example:
+        >>> sentence_score("The talks were a great success.") > 0.5
+        True
+        >>> sentence_score("The talks were not a success.") < 0
+        True
+    """
+    if not isinstance(text, str):
+        raise InputError(f"sentence_score: expected a string, got {type(text).__name__}")
+    tok, _ = tokens_of([text])
+    return float(segment_scores(tok)[0])
+
+
+def sentence_scores(doc: Document) -> pd.DataFrame:
+    """The sentence score of every sentence of a document.
+
+    Returns:
+        :func:`analysis.tokenise.sentences` with an added ``score`` column.
+
+    Example:
+        >>> from analysis import corpus
+        >>> doc = corpus.from_text("A good plan. A bad plan.")
+        >>> [round(s, 2) for s in sentence_scores(doc)["score"]]
+        [0.6, -0.64]
+    """
+    from analysis import tokenise
+
+    def compute():
+        sents = tokenise.sentences(doc)
+        sents["score"] = segment_scores(doc_tokens(doc))
+        return sents
+
+    return doc.cached("sentiment.sentence_scores", compute).copy(deep=False)
+
+
+# --- features centred on a target -----------------------------------------------
+
+#: Names of the numeric features, in the model's column order.
+NUMERIC_FEATURES = (
+    "clause_left_pos", "clause_left_neg", "clause_right_pos", "clause_right_neg",
+    "near_pos", "near_neg", "sentence_pos", "sentence_neg", "sentence_compound",
+    "target_valence", "clause_negated", "target_first", "target_after_but",
+    "target_before_but", "log_tokens",
+)
+
+
+def target_spans(tok: Tokens, seg: np.ndarray, start: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """First and one-past-last token index of each target (character span in ``seg``)."""
+    ts = np.searchsorted(tok.end, start, side="right")
+    te = np.searchsorted(tok.start, end, side="left")
+    te = np.maximum(te, ts + 1)
+    ts = np.minimum(ts, len(tok.seg) - 1) if len(tok.seg) else ts
+    return ts, np.minimum(te, len(tok.seg))
+
+
+def features(tok: Tokens, seg: np.ndarray, start: np.ndarray, end: np.ndarray,
+             val: Valences | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Target-centred features for each target (vectorised over targets).
+
+    Args:
+        tok: the tokens of the sentences.
+        seg: sentence index of each target.
+        start, end: character span of each target, in ``tok``'s coordinates.
+        val: precomputed :func:`valences` (computed when omitted).
+
+    Returns:
+        ``(numeric, lex_target, lex_key)``: the numeric features (one row per
+        target, columns :data:`NUMERIC_FEATURES`), and the lexical features as
+        pairs (target index, key such as ``"L:accused"`` or ``"R:~support"``,
+        ``~`` marking a negated word).
+    """
+    val = valences(tok) if val is None else val
+    n = len(seg)
+    numeric = np.zeros((n, len(NUMERIC_FEATURES)))
+    if n == 0 or len(tok.seg) == 0:
+        return numeric, np.zeros(0, dtype="int64"), np.zeros(0, dtype=object)
+    ts, te = target_spans(tok, seg, start, end)
+    counts = np.bincount(tok.seg, minlength=tok.n_seg)
+    first = np.r_[0, np.cumsum(counts)[:-1]]
+    lengths = counts[seg]
+    pm = np.repeat(np.arange(n), lengths)
+    offs = np.arange(lengths.sum()) - np.repeat(np.r_[0, np.cumsum(lengths)[:-1]], lengths)
+    pt = np.repeat(first[seg], lengths) + offs
+    pts, pte = ts[pm], te[pm]
+    left = pt < pts
+    right = pt >= pte
+    inside = ~left & ~right
+    dist = np.where(left, pts - pt, np.where(right, pt - pte + 1, 0))
+    v = val.value[pt]
+    pos, neg = np.maximum(v, 0), np.minimum(v, 0)
+    same_clause = (val.clause[pt] == val.clause[pts]) | (val.clause[pt] == val.clause[np.maximum(pte - 1, 0)])
+    near = 1.0 / (1.0 + dist / DISTANCE_SCALE)
+    but = val.but[pt]
+
+    def total(weights):
+        return np.bincount(pm, weights=weights, minlength=n)
+
+    outside = ~inside
+    numeric[:, 0] = total(pos * (same_clause & left))
+    numeric[:, 1] = total(neg * (same_clause & left))
+    numeric[:, 2] = total(pos * (same_clause & right))
+    numeric[:, 3] = total(neg * (same_clause & right))
+    numeric[:, 4] = total(pos * near * outside)
+    numeric[:, 5] = total(neg * near * outside)
+    numeric[:, 6] = total(pos * but * outside)
+    numeric[:, 7] = total(neg * but * outside)
+    numeric[:, 8] = _squash(total(v * but), VADER_ALPHA)
+    numeric[:, 9] = total(v * inside)
+    numeric[:, 10] = total((val.negated[pt] & same_clause & outside).astype(float)) > 0
+    numeric[:, 11] = ts == first[seg]
+    target_but = val.but[ts]
+    numeric[:, 12] = target_but == BUT_AFTER
+    numeric[:, 13] = target_but == BUT_BEFORE
+    numeric[:, 14] = np.log1p(lengths)
+    keep = outside & (dist <= WINDOW) & val.is_word[pt]
+    norm = tok.norm[pt[keep]]
+    side = np.where(left[keep], "L:", "R:")
+    mark = np.where(val.negated[pt[keep]], "~", "")
+    keys = np.char.add(np.char.add(side.astype(str), mark.astype(str)), norm.astype(str)).astype(object)
+    return numeric, pm[keep], keys
+
+
+def _predict(numeric: np.ndarray, lex_target: np.ndarray, lex_key: np.ndarray, mdl: Model) -> np.ndarray:
+    """Class probabilities (n, 3) for feature rows."""
+    z = ((numeric - mdl.mean) / mdl.scale) @ mdl.w_numeric + mdl.bias
+    if len(lex_key):
+        idx = np.fromiter((mdl.vocabulary.get(k, -1) for k in lex_key), dtype="int64", count=len(lex_key))
+        ok = idx >= 0
+        if ok.any():
+            np.add.at(z, lex_target[ok], mdl.w_lexical[idx[ok]])
+    z -= z.max(axis=1, keepdims=True)
+    p = np.exp(z)
+    return p / p.sum(axis=1, keepdims=True)
+
+
+@dataclass(frozen=True)
+class TargetScore:
+    """Sentiment toward one target.
+
+    Attributes:
+        score: ``P(positive) - P(negative)``, in [-1, 1].
+        label: "negative", "neutral" or "positive" (the most probable class).
+        probabilities: (negative, neutral, positive).
+    """
+
+    score: float
+    label: str
+    probabilities: tuple[float, float, float]
+
+
+def predict_batch(sentences: list[str], starts, ends) -> np.ndarray:
+    """Class probabilities for many (sentence, start, end) targets at once.
+
+    Returns:
+        Array of shape (n, 3): P(negative), P(neutral), P(positive).
+    """
+    tok, base = tokens_of(list(sentences))
+    seg = np.arange(len(sentences), dtype="int64")
+    s = base + np.asarray(starts, dtype="int64")
+    e = base + np.asarray(ends, dtype="int64")
+    numeric, lt, lk = features(tok, seg, s, e)
+    return _predict(numeric, lt, lk, model())
+
+
+def _check_span(sentence: str, start: int, end: int) -> None:
+    if not isinstance(sentence, str) or not sentence.strip():
+        raise InputError("toward_target: the sentence must be a non-empty string")
+    if not (isinstance(start, (int, np.integer)) and isinstance(end, (int, np.integer))
+            and 0 <= start < end <= len(sentence)):
+        raise InputError(f"toward_target: span {start}:{end} is not inside a sentence of {len(sentence)} characters")
+
+
+def toward_target(sentence: str, start: int, end: int) -> TargetScore:
+    """Sentiment toward the target at ``sentence[start:end]``.
+
+    Args:
+        sentence: one sentence.
+        start, end: character offsets of the target mention (end exclusive).
+
+    Returns:
+        A :class:`TargetScore` with ``.score`` in [-1, 1] and ``.label``.
+
+    Raises:
+        InputError: the span is empty or outside the sentence.
+
+    Example:
+        >>> s = "Critics accused Moscow of lying."
+        >>> toward_target(s, 16, 22).label
+        'negative'
+    """
+    _check_span(sentence, start, end)
+    p = predict_batch([sentence], [start], [end])[0]
+    return TargetScore(float(p[2] - p[0]), LABELS[int(np.argmax(p))], tuple(float(x) for x in p))
+
+
+def explain(sentence: str, start: int, end: int) -> pd.DataFrame:
+    """What moved the score toward a target: each feature's contribution.
+
+    Args:
+        sentence, start, end: as for :func:`toward_target`.
+
+    Returns:
+        DataFrame with columns ``feature`` (numeric feature name or lexical
+        key such as ``"L:accused"``), ``value`` (the feature's value) and
+        ``contribution`` (its effect on the positive-minus-negative logit),
+        sorted by absolute contribution, largest first; features with no
+        effect are left out.
+
+    Example:
+        >>> explain("Critics accused Moscow of lying.", 16, 22)["feature"].iloc[0] != ""
+        True
+    """
+    _check_span(sentence, start, end)
+    mdl = model()
+    tok, base = tokens_of([sentence])
+    numeric, _, keys = features(tok, np.array([0]), np.array([start]) + base, np.array([end]) + base)
+    contrast = lambda w: w[..., 2] - w[..., 0]  # noqa: E731
+    rows = [(name, float(x), float(c)) for name, x, c in
+            zip(NUMERIC_FEATURES, numeric[0], ((numeric[0] - mdl.mean) / mdl.scale) * contrast(mdl.w_numeric))]
+    for key in keys:
+        i = mdl.vocabulary.get(key)
+        if i is not None:
+            rows.append((key, 1.0, float(contrast(mdl.w_lexical[i]))))
+    out = pd.DataFrame(rows, columns=["feature", "value", "contribution"])
+    out = out.loc[out["contribution"].abs() > 1e-9]
+    order = out["contribution"].abs().sort_values(ascending=False, kind="stable").index
+    return out.loc[order].reset_index(drop=True)
+
+
+# --- documents ------------------------------------------------------------------
+
+
+def _voices(doc: Document, starts: np.ndarray) -> list:
+    """Voice at each mention start, or missing values when voices are unavailable."""
+    try:
+        from analysis import voices
+    except ImportError:
+        return [pd.NA] * len(starts)
+    return list(voices.voice_at(doc, starts))
+
+
+def scores(doc: Document, gazetteer=None) -> pd.DataFrame:
+    """Sentiment toward every actor mention of a document.
+
+    Args:
+        doc: the document.
+        gazetteer: the actor gazetteer (``None``: packaged; see :mod:`analysis.actors`).
+
+    Returns:
+        :func:`analysis.actors.mentions` with added columns ``voice`` (from
+        :func:`analysis.voices.voice_at`: "author" or the speaker's label),
+        ``score`` (in [-1, 1]), ``label`` and the class probabilities
+        ``p_negative``, ``p_neutral``, ``p_positive``.
+
+    Example:
+        >>> from analysis import corpus
+        >>> doc = corpus.from_text("Critics accused Moscow of lying.")
+        >>> scores(doc)[["actor", "label"]].values.tolist()
+        [['russia', 'negative']]
+    """
+    from analysis import actors
+
+    def compute():
+        ment = actors.mentions(doc, gazetteer)
+        tok = doc_tokens(doc)
+        numeric, lt, lk = features(tok, ment["sentence_id"].to_numpy("int64"),
+                                   ment["start"].to_numpy("int64"), ment["end"].to_numpy("int64"))
+        p = _predict(numeric, lt, lk, model())
+        out = ment.copy()
+        out["voice"] = _voices(doc, ment["start"].to_numpy("int64"))
+        out["score"] = p[:, 2] - p[:, 0]
+        out["label"] = np.asarray(LABELS, dtype=object)[p.argmax(axis=1)] if len(p) else np.array([], object)
+        out["p_negative"], out["p_neutral"], out["p_positive"] = p[:, 0], p[:, 1], p[:, 2]
+        return out[SCORE_COLUMNS]
+
+    if gazetteer is not None:
+        return compute()
+    return doc.cached("sentiment.scores", compute).copy(deep=False)
+
+
+def _seed_for(seed: int, actor: str, voice: str) -> np.random.Generator:
+    """A generator that depends only on the seed and the group, not on other groups."""
+    return np.random.default_rng([int(seed), zlib.crc32(f"{actor}\x00{voice}".encode("utf-8"))])
+
+
+#: Resamples drawn at once in the bootstrap (bounds memory on large corpora).
+BOOTSTRAP_CHUNK = 200
+
+
+def bootstrap_interval(values: np.ndarray, rng: np.random.Generator,
+                       resamples: int = BOOTSTRAP_RESAMPLES, confidence: float = CONFIDENCE) -> tuple[float, float]:
+    """Percentile bootstrap interval of the mean (Efron & Tibshirani 1993, ch. 13).
+
+    Args:
+        values: the observations.
+        rng: the random generator (seeded by the caller).
+        resamples: number of bootstrap resamples.
+        confidence: two-sided coverage.
+
+    Returns:
+        ``(low, high)``; both equal the value itself for one observation.
+
+    Example:
+        >>> bootstrap_interval(np.array([0.5]), np.random.default_rng(1))
+        (0.5, 0.5)
+    """
+    n = len(values)
+    if n == 0:
+        return (math.nan, math.nan)
+    if n == 1 or np.all(values == values[0]):
+        return (float(values[0]), float(values[0]))
+    means = np.empty(resamples)
+    for lo in range(0, resamples, BOOTSTRAP_CHUNK):
+        hi = min(lo + BOOTSTRAP_CHUNK, resamples)
+        means[lo:hi] = values[rng.integers(0, n, size=(hi - lo, n))].mean(axis=1)
+    tail = (1 - confidence) / 2
+    low, high = np.quantile(means, [tail, 1 - tail])
+    return float(low), float(high)
+
+
+def _voice_groups(table: pd.DataFrame):
+    yield "all", table
+    voice = table["voice"]
+    if voice.isna().all():
+        return
+    is_author = voice.eq("author").fillna(False).to_numpy(bool)
+    known = voice.notna().to_numpy(bool)
+    yield "author", table.loc[is_author]
+    yield "quoted", table.loc[known & ~is_author]
+
+
+def toward_actors(doc: Document, *, rollup: bool = False, seed: int = SEED, gazetteer=None) -> pd.DataFrame:
+    """Sentiment toward each actor, overall and by voice, with 95% bootstrap intervals.
+
+    Args:
+        doc: the document.
+        rollup: count persons, organisations and documents as their state
+            (Lavrov as Russia); blocs keep their own id.
+        seed: bootstrap seed; the same seed gives the same intervals.
+        gazetteer: the actor gazetteer (``None``: packaged).
+
+    Returns:
+        DataFrame with columns ``actor``, ``voice`` ("all"; "author" and
+        "quoted" when :mod:`analysis.voices` is available; a voice with no
+        mentions of the actor is left out), ``n_mentions``, ``mean`` (mean
+        target score), ``ci_low``, ``ci_high`` (percentile bootstrap
+        interval of the mean over mentions, :data:`BOOTSTRAP_RESAMPLES`
+        resamples) and ``share_negative``, ``share_neutral``,
+        ``share_positive`` (shares of mention labels). Sorted by the number
+        of mentions (all voices), then actor id.
+
+    Example:
+        >>> from analysis import corpus
+        >>> doc = corpus.from_text("Critics accused Moscow of lying. Moscow denied it.")
+        >>> row = toward_actors(doc).iloc[0]
+        >>> row["actor"], row["voice"], int(row["n_mentions"])
+        ('russia', 'all', 2)
+    """
+    from analysis import actors
+
+    table = scores(doc, gazetteer)
+    if rollup:
+        table = actors.rollup(table, gazetteer=gazetteer)
+    rows = []
+    for actor, group in table.groupby("actor", sort=False):
+        for voice, part in _voice_groups(group):
+            if part.empty:
+                continue
+            values = part["score"].to_numpy(float)
+            low, high = bootstrap_interval(values, _seed_for(seed, actor, voice))
+            labels = part["label"].to_numpy()
+            rows.append((actor, voice, len(values), float(values.mean()), low, high,
+                         float(np.mean(labels == "negative")), float(np.mean(labels == "neutral")),
+                         float(np.mean(labels == "positive"))))
+    out = pd.DataFrame(rows, columns=ACTOR_COLUMNS)
+    if out.empty:
+        return out
+    total = out.loc[out["voice"] == "all"].set_index("actor")["n_mentions"]
+    order = {"all": 0, "author": 1, "quoted": 2}
+    out["_n"] = out["actor"].map(total)
+    out["_v"] = out["voice"].map(order)
+    out = out.sort_values(["_n", "actor", "_v"], ascending=[False, True, True], kind="stable")
+    return out.drop(columns=["_n", "_v"]).reset_index(drop=True)
+
+
+def evidence(doc: Document, actor: str, *, rollup: bool = False, gazetteer=None) -> pd.DataFrame:
+    """The mentions behind an actor's numbers, with their sentences and scores.
+
+    Args:
+        doc: the document.
+        actor: an actor id ("russia"); with ``rollup`` also its members.
+        rollup: include persons, organisations and documents of that state.
+        gazetteer: the actor gazetteer (``None``: packaged).
+
+    Returns:
+        DataFrame with the columns of :func:`scores` plus ``member`` (the
+        actor actually mentioned) and ``sentence`` (the sentence text), in
+        text order.
+
+    Example:
+        >>> from analysis import corpus
+        >>> doc = corpus.from_text("Critics accused Moscow of lying.")
+        >>> evidence(doc, "russia")["sentence"].tolist()
+        ['Critics accused Moscow of lying.']
+    """
+    from analysis import actors, tokenise
+
+    table = scores(doc, gazetteer)
+    table = actors.rollup(table, gazetteer=gazetteer) if rollup else table.assign(member=table["actor"])
+    out = table.loc[table["actor"] == actor].copy()
+    text = tokenise.sentences(doc).set_index("sentence_id")["text"]
+    out["sentence"] = out["sentence_id"].map(text)
+    return out.reset_index(drop=True)
+
+
+def validation() -> dict:
+    """The committed validation results (``analysis/data/sentiment_validation.json``).
+
+    Returns:
+        The parsed file: metrics per data set, the command, data hashes and
+        package versions; an empty mapping when the file is absent.
+    """
+    if not VALIDATION_FILE.is_file():
+        return {}
+    return json.loads(VALIDATION_FILE.read_text(encoding="utf-8"))
