@@ -63,6 +63,13 @@ RULES = [
     ("The outcome is certain.", [("booster", "certain")]),
     ("They are certain that it works.", [("booster", "certain")]),
     ("It holds to a certain extent.", [("hedge", "to a certain extent")]),
+    ("The balance looks less certain.", []),
+    # research verbs boost only as the writer's evidence
+    ("The figures show that trade grew.", [("booster", "show that")]),
+    ("Russia wants to show that it is not isolated.", []),
+    # "critical": importance when predicative, a classifier in terms
+    ("Buyers want critical minerals.", []),
+    ("Access is critical to Moscow.", [("attitude", "critical")]),
     # multi-word markers take precedence over their parts
     ("In fact, the history is not new.", [("booster", "in fact")]),
     ("These statements suggest that in actual fact, change is under way.",
