@@ -273,14 +273,20 @@ def _run_dask(refs, funcs, *, workers: int, scheduler, partition_size: int, prog
 
 
 def _gather(client, delayed, sizes, progress) -> list:
+    """Collect partition results as they finish, releasing each from the cluster at once."""
     from distributed import as_completed
 
     futures = client.compute(delayed)
     index = {f.key: i for i, f in enumerate(futures)}
+    chunks: list = [None] * len(futures)
+    pending = as_completed(futures, with_results=True)
+    del futures  # from here `pending` holds the only references: a result is freed once collected
     with _progress_bar(sum(sizes), progress) as bar:
-        for future in as_completed(futures):
-            bar.update(sizes[index[future.key]])
-    chunks = client.gather(futures)
+        for future, chunk in pending:
+            i = index[future.key]
+            chunks[i] = chunk
+            bar.update(sizes[i])
+            del future, chunk
     return [doc for chunk in chunks for doc in chunk]
 
 
@@ -331,8 +337,8 @@ def analyse(corpus, measures: Iterable[str] = DEFAULT_MEASURES, *, workers: int 
         options: keyword arguments per measure, e.g.
             ``{"framing": {"codebook": "my-frames.yml"}, "sentiment": {"seed": 1}}``.
         skip_bad: report bad documents in ``errors`` and go on (True) or raise
-            (False); ``None`` follows the ``skip_bad`` the corpus was loaded with
-            when ``corpus`` is a source, else False.
+            (False, the default); when ``corpus`` is a source, it is also
+            passed to :func:`~analysis.corpus.load_corpus`.
         progress: show a progress bar; ``None``: only when standard error is a terminal.
 
     Returns:
