@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -210,8 +211,11 @@ def execute(notebook: str | Path, *, text: str | Path, out: str | Path, seed: in
     parameters = {"TEXT": str(text), "OUT": str(out), "SEED": int(seed), **(extra or {})}
     for key, value in KERNEL_ENVIRONMENT.items():
         os.environ.setdefault(key, value)
+    sockets = tempfile.TemporaryDirectory(prefix="analysis-kernel-")
     config = Config()
-    config.KernelManager.transport = "ipc"  # local sockets: no open TCP ports, no warning
+    # Local (IPC) sockets in a private folder: no open TCP port, nothing written beside the notebook.
+    config.KernelManager.transport = "ipc"
+    config.KernelManager.connection_file = str(Path(sockets.name) / "kernel.json")
     try:
         pm.execute_notebook(str(notebook), str(target), parameters=parameters, kernel_name=KERNEL,
                             cwd=str(notebook.parent), progress_bar=False, log_output=False,
@@ -227,6 +231,8 @@ def execute(notebook: str | Path, *, text: str | Path, out: str | Path, seed: in
         detail = _first_line(str(exc)) or type(exc).__name__
         raise NotebookError(f"{notebook.name}: {type(exc).__name__}: {detail[:200]} "
                             f"(executed copy: {target})") from None
+    finally:
+        sockets.cleanup()
     return target
 
 
