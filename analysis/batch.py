@@ -187,7 +187,7 @@ def _analyse_document(ref: DocumentRef, funcs) -> tuple[str, dict[str, pd.DataFr
         except AnalysisError as exc:
             errors.append((ref.doc_id, ref.origin, name, _what(exc, ref.origin)))
             continue
-        table = table.reset_index(drop=True)
+        table = table.reset_index(drop=True).drop(columns="doc_id", errors="ignore")
         table.insert(0, "doc_id", pd.Series([ref.doc_id] * len(table), dtype=str))
         tables[name] = table
     return ref.doc_id, tables, errors

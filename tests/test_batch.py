@@ -123,6 +123,17 @@ def test_distributed_local_cluster_client_and_address_equal_serial(sample, seria
     _assert_identical(serial, batch.analyse(sample, MEASURES, scheduler=address, partition_size=3))
 
 
+def test_table_source_texts_travel_to_the_cluster(cluster_client):
+    table = pd.DataFrame({"doc_id": ["b", "a", "c"], "text": [OTHER, GOOD, GOOD + OTHER],
+                          "outlet": ["Post", "Times", "Post"]})
+    docs = corpus.load_corpus(table)
+    local = batch.analyse(docs, ["sentences", "documents"])
+    assert local["sentences"].groupby("doc_id").size().to_dict() == {"a": 2, "b": 2, "c": 4}
+    assert local["documents"]["outlet"].tolist() == ["Times", "Post", "Post"]
+    _assert_identical(local, batch.analyse(docs, ["sentences", "documents"], scheduler=cluster_client,
+                                           partition_size=2))
+
+
 def _folder(tmp_path, files):
     folder = tmp_path / "docs"
     folder.mkdir()
