@@ -557,18 +557,36 @@ def _check_by(by: Iterable[str], allowed: Sequence[str], func: str) -> list[str]
 
 def _word_groups(doc: Document, keys: list[str]) -> pd.DataFrame:
     """Words per group of ``keys`` (section and/or voice); one row when ``keys`` is empty."""
+    if not keys:
+        return pd.DataFrame({"words": [tokenise.word_count(doc)]})
+    sents = tokenise.sentences(doc)
+    if keys == ["section"]:
+        return sents.groupby("section", sort=False)["n_words"].sum().rename("words").reset_index()
     words = tokenise.words(doc)
     words = words.loc[words["kind"].isin(tokenise.WORD_KINDS)]
-    if not keys:
-        return pd.DataFrame({"words": [len(words)]})
-    cols = {}
-    if "section" in keys:
-        cols["section"] = tokenise.sentences(doc)["section"].to_numpy()[words["sentence_id"].to_numpy()]
-    if "voice" in keys:
-        voice = doc.cached("stance.word_voices", lambda: voices_at(doc, words["start"].tolist()))
-        cols["voice"] = voice
-    frame = pd.DataFrame(cols)
-    return frame.groupby(keys, sort=False).size().rename("words").reset_index()
+    codes, labels = [], []
+    for key in keys:
+        if key == "section":
+            sec_codes, sec_labels = pd.factorize(sents["section"])
+            codes.append(np.asarray(sec_codes)[words["sentence_id"].to_numpy()])
+            labels.append(np.asarray(sec_labels, dtype=object))
+        else:
+            voice = doc.cached("stance.word_voices", lambda: voices_at(doc, words["start"].tolist()))
+            v_codes, v_labels = pd.factorize(pd.Series(voice, dtype=object))
+            codes.append(np.asarray(v_codes))
+            labels.append(np.asarray(v_labels, dtype=object))
+    combined = codes[0].astype("int64")
+    for c, lab in zip(codes[1:], labels[1:]):
+        combined = combined * len(lab) + c
+    counts = np.bincount(combined) if len(combined) else np.zeros(0, dtype="int64")
+    present = np.flatnonzero(counts)
+    out, rest = {}, present
+    for key, lab in reversed(list(zip(keys, labels))):
+        out[key] = lab[rest % len(lab)]
+        rest = rest // len(lab)
+    frame = pd.DataFrame({k: out[k] for k in keys})
+    frame["words"] = counts[present]
+    return frame
 
 
 def density(doc: Document, by: Sequence[str] = ("category",), *,
