@@ -338,7 +338,9 @@ def collocates(doc: Document, node: str | Iterable[str], *, window: int = WINDOW
     columns = ["node", "collocate", "cooccurrences", "left", "right", "freq_node", "freq_collocate",
                "window_words", "size", "expected", "log_likelihood", "log_dice", "low_frequency"]
     if not len(positions):
-        return pd.DataFrame({c: pd.Series(dtype=object if c in ("node", "collocate") else float) for c in columns})
+        dtypes = {"node": object, "collocate": object, "expected": float, "log_likelihood": float,
+                  "log_dice": float, "low_frequency": bool}
+        return pd.DataFrame({c: pd.Series(dtype=dtypes.get(c, "int64")) for c in columns})
     offsets = np.concatenate([np.arange(-window, 0), np.arange(1, window + 1)])
     cand = (positions[:, None] + offsets[None, :]).ravel()
     home = np.repeat(positions, len(offsets))

@@ -162,7 +162,9 @@ def test_collocates_node_forms_and_absent_node(make_doc):
     doc = make_doc("The U.S. pressed. The alliances grew and the alliance held.")
     assert keyness.collocates(doc, ["alliance", "alliances"], window=1, min_freq=1)["node"].iloc[0] == "alliance|alliances"
     assert keyness.collocates(doc, "U.S.", window=1, min_freq=1)["collocate"].tolist() == ["pressed", "the"]
-    assert keyness.collocates(doc, "treaty").empty
+    absent = keyness.collocates(doc, "treaty")
+    assert absent.empty and absent["low_frequency"].dtype == bool
+    assert absent.loc[~absent["low_frequency"], "log_dice"].empty
 
 
 @pytest.mark.parametrize("node, window", [("two words", 5), ("", 5), ("alliance", 0), (3, 5)])
