@@ -1113,3 +1113,48 @@ def section_bounds(doc: Document) -> pd.DataFrame:
     out = runs.groupby(block).agg(section=("section", "first"), position_start=("position_start", "min"),
                                   position_end=("position_end", "max"))
     return out.reset_index(drop=True)
+
+
+#: Label of the pooled quoted voices in :func:`pool_quoted`.
+QUOTED = "quoted"
+#: Rates are per this many words (the suite's "per 1,000 words").
+PER_WORDS = 1000
+
+
+def pool_quoted(table: pd.DataFrame, *, by=(), count: str = "n", words: str = "words",
+                rate: str = "per_1000") -> pd.DataFrame:
+    """Pool every quoted voice of a rate table into one ``"quoted"`` voice.
+
+    For tables with one row per voice (and per group in ``by``) holding a
+    count and the number of words spoken in that voice, such as
+    ``stance.density(doc, by=("voice", "category"))``: counts and words are
+    summed over the quoted voices and the rate recomputed, so the quoted rate
+    is per 1,000 quoted words. The author's rows are kept as they are.
+
+    Args:
+        table: the rate table, with a ``voice`` column.
+        by: the other grouping columns (e.g. ``("category",)``).
+        count, words, rate: names of the count, word and rate columns.
+
+    Returns:
+        DataFrame with ``voice`` (``"author"`` or ``"quoted"``), the ``by``
+        columns, ``count``, ``words`` and ``rate`` (per 1,000 words; NaN when
+        a voice has no words).
+
+    Example:
+        >>> t = pd.DataFrame({"voice": ["author", "lavrov", "xi_jinping"], "n": [4, 1, 2],
+        ...                   "words": [2000, 500, 500]})
+        >>> pool_quoted(t)[["voice", "n", "words", "per_1000"]].values.tolist()
+        [['author', 4, 2000, 2.0], ['quoted', 3, 1000, 3.0]]
+    """
+    missing = [c for c in ("voice", count, words, *by) if c not in table.columns]
+    if missing:
+        raise InputError(f"pool_quoted: the table lacks column(s): {', '.join(missing)}")
+    keys = ["voice", *by]
+    pooled = table.assign(voice=np.where(table["voice"].astype(str) == AUTHOR, AUTHOR, QUOTED))
+    out = pooled.groupby(keys, sort=False, observed=True)[[count, words]].sum().reset_index()
+    total = out[words].to_numpy(dtype=float)
+    out[rate] = np.divide(out[count].to_numpy(dtype=float) * PER_WORDS, total,
+                          out=np.full(len(out), np.nan), where=total > 0)
+    return out
+
