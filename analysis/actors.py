@@ -456,29 +456,34 @@ def candidates(doc: Document, gazetteer: lexicons.Source = None) -> pd.DataFrame
     words = tokenise.words(doc)
     words = words.loc[words["kind"].isin(("word", "abbreviation"))]
     ment = mentions(doc, gazetteer)
-    covered = np.zeros(len(doc.body) + 1, dtype=bool)
-    for s, e in zip(ment["start"].to_numpy(), ment["end"].to_numpy()):
-        covered[s:e] = True
-    texts = words["text"].to_numpy()
-    starts = words["start"].to_numpy()
-    ends = words["end"].to_numpy()
-    sids = words["sentence_id"].to_numpy()
-    body = doc.body
+    chars = np.frombuffer(doc.normalised.encode("utf-32-le"), dtype=np.uint32)
+    covered = np.zeros(len(doc.body) + 1, dtype="int64")
+    np.add.at(covered, ment["start"].to_numpy("int64"), 1)
+    np.add.at(covered, ment["end"].to_numpy("int64"), -1)
+    covered_before = np.r_[0, np.cumsum(np.cumsum(covered) > 0)]  # mention characters before each offset
+    texts = words["text"].to_numpy(dtype=object)
+    starts = words["start"].to_numpy("int64")
+    ends = words["end"].to_numpy("int64")
+    sids = words["sentence_id"].to_numpy("int64")
     n = len(texts)
     first_in_sentence = np.r_[True, sids[1:] != sids[:-1]] if n else np.zeros(0, bool)
-    opener = first_in_sentence | np.array([body[max(s - 2, 0):s].strip()[-1:] in _OPENERS for s in starts], bool)
-    capital = np.array([t[:1].isupper() for t in texts], dtype=bool)
-    hit = np.array([covered[s:e].any() for s, e in zip(starts, ends)], dtype=bool)
+    opener_codes = np.array([ord(c) for c in _OPENERS], dtype=np.uint32)
+    prev1 = chars[np.maximum(starts - 1, 0)]
+    prev2 = chars[np.maximum(starts - 2, 0)]
+    opener = first_in_sentence | np.isin(prev1, opener_codes) | ((prev1 == 32) & np.isin(prev2, opener_codes))
+    capital = pd.Series(texts, dtype=object).str[:1].str.isupper().to_numpy(dtype=bool)
+    hit = covered_before[ends] - covered_before[starts] > 0
     name_like = capital & ~hit
     lower = set(words["norm"].to_numpy()[~capital])
     mid_caps = set(texts[name_like & ~opener])
-    joined = np.array([ends[k] + 1 == starts[k + 1] and body[ends[k]] == " " and sids[k] == sids[k + 1]
-                       for k in range(n - 1)] + [False], dtype=bool)
+    joined = np.zeros(n, dtype=bool)
+    if n > 1:
+        joined[:-1] = (ends[:-1] + 1 == starts[1:]) & (chars[np.minimum(ends[:-1], len(chars) - 1)] == 32) \
+            & (sids[:-1] == sids[1:])
     runs: list[tuple[int, int, int]] = []
-    i = 0
-    while i < n:
-        if not name_like[i]:
-            i += 1
+    next_free = 0
+    for i in np.flatnonzero(name_like):
+        if i < next_free:
             continue
         j = i
         while joined[j]:
@@ -494,7 +499,7 @@ def candidates(doc: Document, gazetteer: lexicons.Source = None) -> pd.DataFrame
         single_opener = k == j and opener[k] and texts[k] not in mid_caps
         if k <= j and not single_opener and len(texts[k]) > 1 or k < j:
             runs.append((int(starts[k]), int(ends[j]), int(sids[k])))
-        i = j + 1
+        next_free = j + 1
     if not runs:
         return pd.DataFrame(columns=CANDIDATE_COLUMNS)
     frame = pd.DataFrame(runs, columns=["first_start", "end", "first_sentence_id"])

@@ -295,6 +295,15 @@ def doc_tokens(doc: Document) -> Tokens:
                   words["start"].to_numpy(dtype="int64"), words["end"].to_numpy(dtype="int64"), n_seg)
 
 
+def _doc_valences(doc: Document) -> tuple[Tokens, "Valences"]:
+    """The document's tokens and their valences, computed once per document."""
+    def compute():
+        tok = doc_tokens(doc)
+        return tok, valences(tok)
+
+    return doc.cached("sentiment.valences", compute)
+
+
 # --- VADER valences on tokens -------------------------------------------------
 
 
@@ -317,6 +326,7 @@ class Valences:
         but: weight from the "but" rule (1 when the sentence has no "but").
         clause: clause number within the whole batch (increasing).
         is_word: token starts with a letter or digit.
+        codes, uniques: the distinct tokens and each token's index into them.
     """
 
     raw: np.ndarray
@@ -325,6 +335,14 @@ class Valences:
     but: np.ndarray
     clause: np.ndarray
     is_word: np.ndarray
+    codes: np.ndarray
+    uniques: np.ndarray
+
+
+def _lookup(uniques: np.ndarray, codes: np.ndarray, fn, dtype) -> np.ndarray:
+    """Apply ``fn`` once per distinct token and spread the result to all tokens."""
+    per_type = np.fromiter((fn(t) for t in uniques), dtype=dtype, count=len(uniques))
+    return per_type[codes] if len(codes) else np.zeros(0, dtype=dtype)
 
 
 def valences(tok: Tokens) -> Valences:
@@ -332,9 +350,11 @@ def valences(tok: Tokens) -> Valences:
     lex = vader_lexicon()
     negators, boosters, n_scalar = vader_rules()
     norm = tok.norm
-    raw = np.fromiter((lex.get(t, 0.0) for t in norm), dtype=float, count=len(norm))
-    is_neg = np.fromiter((t in negators or t.endswith("n't") for t in norm), dtype=bool, count=len(norm))
-    boost = np.fromiter((boosters.get(t, 0.0) for t in norm), dtype=float, count=len(norm))
+    codes, uniques = pd.factorize(norm)
+    uniques = np.asarray(uniques, dtype=object)
+    raw = _lookup(uniques, codes, lambda t: lex.get(t, 0.0), float)
+    is_neg = _lookup(uniques, codes, lambda t: t in negators or t.endswith("n't"), bool)
+    boost = _lookup(uniques, codes, lambda t: boosters.get(t, 0.0), float)
     value = raw.copy()
     sign = np.sign(raw)
     negated = np.zeros(len(norm), dtype=bool)
@@ -342,7 +362,7 @@ def valences(tok: Tokens) -> Valences:
         value += sign * _lagged(boost, tok.seg, lag, 0.0) * BOOST_DECAY[lag - 1]
         negated |= _lagged(is_neg, tok.seg, lag, False)
     value = np.where(negated, value * n_scalar, value)
-    is_but = norm == "but"
+    is_but = _lookup(uniques, codes, lambda t: t == "but", bool)
     but_before = np.zeros(len(norm), dtype=bool)
     but_after = np.zeros(len(norm), dtype=bool)
     if len(norm):
@@ -355,11 +375,11 @@ def valences(tok: Tokens) -> Valences:
         but_after = has_but & (before_in_seg > 0) & ~is_but
         but_before = has_but & (before_in_seg == 0)
     but = np.where(but_before, BUT_BEFORE, np.where(but_after, BUT_AFTER, 1.0))
-    breaks = np.fromiter((t in CLAUSE_PUNCT for t in norm), dtype=bool, count=len(norm)) | is_but
+    breaks = _lookup(uniques, codes, lambda t: t in CLAUSE_PUNCT, bool) | is_but
     new_seg = np.r_[True, tok.seg[1:] != tok.seg[:-1]] if len(norm) else np.zeros(0, bool)
     clause = np.cumsum(breaks | new_seg)
-    is_word = np.fromiter((t[:1].isalnum() for t in norm), dtype=bool, count=len(norm))
-    return Valences(raw, value, negated, but, clause, is_word)
+    is_word = _lookup(uniques, codes, lambda t: t[:1].isalnum(), bool)
+    return Valences(raw, value, negated, but, clause, is_word, codes, uniques)
 
 
 def _squash(total: np.ndarray, alpha: float) -> np.ndarray:
@@ -394,7 +414,7 @@ def segment_scores(tok: Tokens, val: Valences | None = None) -> np.ndarray:
     val = valences(tok) if val is None else val
     news = news_lexicon()
     _, _, n_scalar = vader_rules()
-    learned = np.fromiter((news.get(t, 0.0) for t in tok.norm), dtype=float, count=len(tok.norm))
+    learned = _lookup(val.uniques, val.codes, lambda t: news.get(t, 0.0), float)
     learned = np.where(val.negated, learned * n_scalar, learned)
     total = np.bincount(tok.seg, weights=(val.value + NEWS_WEIGHT * learned) * val.but, minlength=tok.n_seg)
     n_words = np.bincount(tok.seg, weights=val.is_word.astype(float), minlength=tok.n_seg)
@@ -438,7 +458,7 @@ def sentence_scores(doc: Document) -> pd.DataFrame:
 
     def compute():
         sents = tokenise.sentences(doc)
-        sents["score"] = segment_scores(doc_tokens(doc))
+        sents["score"] = segment_scores(*_doc_valences(doc))
         return sents
 
     return doc.cached("sentiment.sentence_scores", compute).copy(deep=False)
@@ -673,9 +693,9 @@ def scores(doc: Document, gazetteer=None) -> pd.DataFrame:
 
     def compute():
         ment = actors.mentions(doc, gazetteer)
-        tok = doc_tokens(doc)
+        tok, val = _doc_valences(doc)
         numeric, lt, lk = features(tok, ment["sentence_id"].to_numpy("int64"),
-                                   ment["start"].to_numpy("int64"), ment["end"].to_numpy("int64"))
+                                   ment["start"].to_numpy("int64"), ment["end"].to_numpy("int64"), val)
         p = _predict(numeric, lt, lk, model())
         out = ment.copy()
         out["voice"] = _voices(doc, ment["start"].to_numpy("int64"))
