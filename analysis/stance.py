@@ -135,6 +135,7 @@ class Entry:
     """One lexicon entry, compiled."""
 
     index: int
+    written: tuple[str, ...]  # the forms as written in the lexicon
     forms: tuple[tuple[str, ...], ...]
     surfaces: tuple[tuple[str, ...], ...]
     pattern: str | None
@@ -233,10 +234,11 @@ def _entry(i: int, raw, cats: dict, label: str) -> Entry:
         raise _fail(label, where, f"missing key 'subtype' (category {category!r} has: {', '.join(subs)})")
     if subs and subtype not in subs:
         raise _fail(label, where, f"unknown subtype {subtype!r} for {category!r} (declared: {', '.join(subs)})")
-    token_forms, surfaces, pattern = (), (), None
+    token_forms, surfaces, pattern, written = (), (), None, ()
     if "forms" in raw:
         if not isinstance(forms, list) or not forms or not all(isinstance(f, str) and f.strip() for f in forms):
             raise _fail(label, where, "'forms' must be a non-empty list of non-empty strings")
+        written = tuple(forms)
         surfaces = tuple(_tokens(f.translate(TABLE)) for f in forms)
         token_forms = tuple(tuple(t.lower() for t in s) for s in surfaces)
     else:
@@ -262,7 +264,7 @@ def _entry(i: int, raw, cats: dict, label: str) -> Entry:
             raise _fail(label, where, f"'quoted' has unknown subtype {quoted.get('subtype')!r} for {quoted['category']!r}")
         quoted = (quoted["category"], quoted.get("subtype", ""))
     ctx = {k: _context(raw.get(k), label, where, k, before=k.endswith("_after")) for k in _CONTEXT_KEYS}
-    return Entry(index=i, forms=token_forms, surfaces=surfaces, pattern=pattern, category=category,
+    return Entry(index=i, written=written, forms=token_forms, surfaces=surfaces, pattern=pattern, category=category,
                  subtype=subtype, case_sensitive=case_sensitive, position=position, quoted=quoted,
                  journalism=str(raw.get("journalism") or ""), notes=str(raw.get("notes") or ""), **ctx)
 
@@ -345,7 +347,7 @@ def entries(source: lexicons.Source = None) -> pd.DataFrame:
     rows = []
     for e in lex.entries:
         n_ctx = sum(len(getattr(e, k)) for k in _CONTEXT_KEYS)
-        for form in ([" ".join(s) for s in e.surfaces] or [e.pattern]):
+        for form in (e.written or (e.pattern,)):
             rows.append((e.category, e.subtype, form, e.position, n_ctx, e.journalism, e.notes))
     return pd.DataFrame(rows, columns=["category", "subtype", "form", "position", "context_rules",
                                        "journalism", "notes"])
@@ -514,8 +516,6 @@ def _markers(doc: Document, lex: Lexicon) -> pd.DataFrame:
     })
 
 
-def _key(source: lexicons.Source, lex: Lexicon) -> str:
-    return "stance.markers" if source is None else f"stance.markers:{lex.label}:{id(lex)}"
 
 
 def markers(doc: Document, lexicon_source: lexicons.Source = None) -> pd.DataFrame:
@@ -541,7 +541,10 @@ def markers(doc: Document, lexicon_source: lexicons.Source = None) -> pd.DataFra
         [['booster', 'in fact'], ['hedge', 'may']]
     """
     lex = lexicon(lexicon_source)
-    return doc.cached(_key(lexicon_source, lex), lambda: _markers(doc, lex)).copy(deep=False)
+    if isinstance(lexicon_source, Mapping):  # compiled afresh each call: nothing to cache against
+        return _markers(doc, lex)
+    key = "stance.markers" if lexicon_source is None else f"stance.markers:{lex.label}:{id(lex)}"
+    return doc.cached(key, lambda: _markers(doc, lex)).copy(deep=False)
 
 
 # --------------------------------------------------------------------------- rates

@@ -207,6 +207,17 @@ def test_balance_and_top_sentences(make_doc, author_voice):
                                                                             [2, 1, "indeed"]]
 
 
+def test_text_without_markers(make_doc, author_voice):
+    doc = make_doc("Title\n\nThe ship sailed north in the spring.")
+    assert stance.markers(doc).empty
+    assert list(stance.markers(doc).columns) == list(stance.MARKER_COLUMNS)
+    d = stance.density(doc, by=("category", "section"))
+    assert d["n"].sum() == 0 and (d["words"] == 7).all() and (d["per_1000"] == 0).all()
+    b = stance.balance(doc)
+    assert b[["boosters", "hedges"]].iloc[0].tolist() == [0.0, 0.0] and math.isnan(b["booster_share"].item())
+    assert stance.top_sentences(doc).empty
+
+
 @pytest.mark.parametrize("by", [("colour",), ("category", "category"), "tone"])
 def test_density_rejects_bad_grouping(make_doc, author_voice, by):
     with pytest.raises(InputError, match="cannot group by"):
@@ -300,7 +311,7 @@ def test_sample_covers_every_marker_in_the_seed(seed_doc):
     sample = stance.read_sample()
     table = stance.markers(seed_doc)
     assert len(sample) >= 80
-    keys = ["start", "end", "category", "subtype", "voice"]
+    keys = ["start", "end", "category", "subtype"]
     got = table[keys].astype(str).values.tolist()
     assert sample[keys].astype(str).values.tolist() == got, "re-annotate analysis/data/stance_sample.csv"
     assert (sample["comment"].str.len() > 0).all()
