@@ -202,12 +202,14 @@ def _categories(data: Mapping, label: str) -> dict:
         raise LexiconError(f"{label}: 'categories' must be a non-empty mapping of category names")
     out = {}
     for name, spec in cats.items():
-        if not isinstance(spec, Mapping) or not isinstance(spec.get("rationale"), str) or not spec["rationale"].strip():
+        rationale = spec.get("rationale") if isinstance(spec, Mapping) else None
+        if not isinstance(rationale, str) or not rationale.strip():
             raise _fail(label, f"categories.{name}", "needs a one-line 'rationale'")
         subs = spec.get("subtypes") or {}
         if not isinstance(subs, Mapping):
             raise _fail(label, f"categories.{name}", "'subtypes' must map subtype names to descriptions")
-        out[str(name)] = {"rationale": spec["rationale"], "subtypes": {str(k): str(v) for k, v in subs.items()}}
+        out[str(name)] = {"rationale": rationale,
+                          "subtypes": {str(k): str(v) for k, v in subs.items()}}
     return out
 
 
@@ -220,11 +222,13 @@ def _entry(i: int, raw, cats: dict, label: str) -> Entry:
         where = f"markers[{i}] ({forms[0]!r})"
     unknown = sorted(set(raw) - _ENTRY_KEYS)
     if unknown:
-        raise _fail(label, where, f"unknown key(s) {', '.join(map(repr, unknown))} (allowed: {', '.join(sorted(_ENTRY_KEYS))})")
+        allowed = ", ".join(sorted(_ENTRY_KEYS))
+        raise _fail(label, where, f"unknown key(s) {', '.join(map(repr, unknown))} (allowed: {allowed})")
     if "category" not in raw:
         raise _fail(label, where, "missing key 'category'")
     if ("forms" in raw) == ("pattern" in raw):
-        raise _fail(label, where, "needs exactly one of 'forms' (list of strings) or 'pattern' (regular expression)")
+        raise _fail(label, where,
+                    "needs exactly one of 'forms' (list of strings) or 'pattern' (regular expression)")
     category = raw["category"]
     if category not in cats:
         raise _fail(label, where, f"unknown category {category!r} (declared: {', '.join(cats)})")
@@ -261,10 +265,12 @@ def _entry(i: int, raw, cats: dict, label: str) -> Entry:
             raise _fail(label, where, "'quoted' must give a declared 'category' (and its 'subtype')")
         qsubs = cats[quoted["category"]]["subtypes"]
         if qsubs and quoted.get("subtype") not in qsubs:
-            raise _fail(label, where, f"'quoted' has unknown subtype {quoted.get('subtype')!r} for {quoted['category']!r}")
+            raise _fail(label, where, f"'quoted' has unknown subtype {quoted.get('subtype')!r} "
+                                      f"for {quoted['category']!r}")
         quoted = (quoted["category"], quoted.get("subtype", ""))
     ctx = {k: _context(raw.get(k), label, where, k, before=k.endswith("_after")) for k in _CONTEXT_KEYS}
-    return Entry(index=i, written=written, forms=token_forms, surfaces=surfaces, pattern=pattern, category=category,
+    return Entry(index=i, written=written, forms=token_forms, surfaces=surfaces, pattern=pattern,
+                 category=category,
                  subtype=subtype, case_sensitive=case_sensitive, position=position, quoted=quoted,
                  journalism=str(raw.get("journalism") or ""), notes=str(raw.get("notes") or ""), **ctx)
 
@@ -429,7 +435,8 @@ def _accepts(e: Entry, t: _Tables, text: str, i: int, j: int, surf: tuple | None
     if surf is not None:
         got = tuple(text[t.starts[k]:t.ends[k]] for k in range(i, j))
         if got != surf:
-            opens = i == t.first_word[s] or text[max(0, t.starts[i] - 3):t.starts[i]].rstrip().endswith(_OPENERS)
+            lead = text[max(0, t.starts[i] - 3):t.starts[i]].rstrip()
+            opens = i == t.first_word[s] or lead.endswith(_OPENERS)
             if not (opens and got[0] == surf[0][:1].upper() + surf[0][1:] and got[1:] == surf[1:]):
                 return False
     if e.position != "any":
@@ -714,7 +721,8 @@ def top_sentences(doc: Document, category: str = "booster", n: int = TOP_SENTENC
     """
     lex = lexicon(lexicon_source)
     if category not in lex.categories:
-        raise InputError(f"top_sentences: unknown category {category!r}; choose from {', '.join(lex.categories)}")
+        known = ", ".join(lex.categories)
+        raise InputError(f"top_sentences: unknown category {category!r}; choose from {known}")
     found = markers(doc, lexicon_source)
     found = found.loc[found["category"] == category]
     sents = tokenise.sentences(doc).set_index("sentence_id")
