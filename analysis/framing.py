@@ -82,9 +82,8 @@ from analysis.corpus import Document
 from analysis.errors import InputError, LexiconError
 from analysis.normalise import TABLE, normalise
 
-#: Characters of context on each side of a keyword-in-context line; 40 + 40
-#: plus the match fills the 80-column concordance line of classic KWIC
-#: displays (Luhn 1960; AntConc's default view).
+#: Characters of context on each side of a keyword-in-context line: with the
+#: match, about the 80-character line of a printed concordance.
 KWIC_WIDTH = 40
 #: KWIC lines shown per frame by :func:`kwic_frames`: enough to judge what a
 #: frame's terms pick up without reproducing the article.
@@ -154,6 +153,12 @@ def _stemmer() -> SnowballStemmer:
 def stem(word: str) -> str:
     """Snowball English stem of a lower-cased word form (cached).
 
+    Args:
+        word: a lower-cased word form.
+
+    Returns:
+        Its stem (Porter 2001, NLTK's SnowballStemmer for English).
+
     Example:
         >>> stem("encircling"), stem("encirclement")
         ('encircl', 'encircl')
@@ -173,6 +178,12 @@ def _split_compound(text: str) -> list[tuple[str, int, int]]:
 
 def term_words(term: str) -> tuple[str, ...]:
     """The words a codebook term is matched as: tokenised, lower-cased, compounds split.
+
+    Args:
+        term: a term as written in a codebook.
+
+    Returns:
+        The tuple of words the term must match, in order.
 
     Example:
         >>> term_words("the Sino-Russian Alliance’s")
@@ -197,7 +208,8 @@ def _text(value, label: str, where: str) -> str:
 def _validate(data: Mapping, label: str) -> tuple[tuple[Frame, ...], dict, dict]:
     unknown = [k for k in data if k not in CODEBOOK_KEYS]
     if unknown:
-        raise LexiconError(f"{label}: unknown top-level key {unknown[0]!r} (allowed: {', '.join(CODEBOOK_KEYS)})")
+        raise LexiconError(f"{label}: unknown top-level key {unknown[0]!r} "
+                           f"(allowed: {', '.join(CODEBOOK_KEYS)})")
     raw = data.get("frames")
     if not isinstance(raw, Mapping) or not raw:
         raise LexiconError(f"{label}: 'frames' must be a non-empty mapping of frame id to frame")
@@ -212,7 +224,8 @@ def _validate(data: Mapping, label: str) -> tuple[tuple[Frame, ...], dict, dict]
             raise LexiconError(f"{label}: {where} must be a mapping with label, definition and terms")
         bad = [k for k in entry if k not in FRAME_KEYS]
         if bad:
-            raise LexiconError(f"{label}: {where}: unknown key {bad[0]!r} (allowed: {', '.join(FRAME_KEYS)})")
+            raise LexiconError(f"{label}: {where}: unknown key {bad[0]!r} "
+                               f"(allowed: {', '.join(FRAME_KEYS)})")
         for key in ("label", "definition"):
             if key not in entry:
                 raise LexiconError(f"{label}: {where}: missing {key!r}")
@@ -223,7 +236,8 @@ def _validate(data: Mapping, label: str) -> tuple[tuple[Frame, ...], dict, dict]
                 raise LexiconError(f"{label}: {where}.{key} must be a list of non-empty strings")
             lists[key] = tuple(t.strip() for t in value)
         if not lists["terms"] and not lists["inflected"]:
-            raise LexiconError(f"{label}: {where} is empty: list at least one term under 'terms' or 'inflected'")
+            raise LexiconError(f"{label}: {where} is empty: list at least one term "
+                               "under 'terms' or 'inflected'")
         for key, table in (("terms", exact), ("inflected", stemmed)):
             for term in lists[key]:
                 words = term_words(term)
@@ -234,7 +248,8 @@ def _validate(data: Mapping, label: str) -> tuple[tuple[Frame, ...], dict, dict]
                 if words in table:
                     other, first = table[words]
                     same = "twice in" if other == fid else f"under two frames: {other!r} and"
-                    raise LexiconError(f"{label}: term {term!r} (same as {first!r}) is listed {same} {fid!r}")
+                    raise LexiconError(f"{label}: term {term!r} (same as {first!r}) "
+                                       f"is listed {same} {fid!r}")
                 table[words] = (fid, term)
         frames.append(Frame(fid, _text(entry["label"], label, f"{where}.label"),
                             _text(entry["definition"], label, f"{where}.definition"),
@@ -337,7 +352,8 @@ def _units(doc: Document) -> dict:
                 flat_code.append(index[part])
                 flat_start.append(s)
                 flat_end.append(e)
-        flat_code, flat_start, flat_end = (np.array(x, dtype="int64") for x in (flat_code, flat_start, flat_end))
+        flat_code, flat_start, flat_end = (np.array(x, dtype="int64")
+                                           for x in (flat_code, flat_start, flat_end))
         counts = np.where(is_word, n_parts[codes], 1)
         src = np.repeat(np.arange(len(w)), counts)
         k = np.arange(len(src)) - np.repeat(np.cumsum(counts) - counts, counts)
@@ -466,7 +482,8 @@ def matches(doc: Document, codebook: lexicons.Source | Codebook = None) -> pd.Da
         >>> from analysis import corpus, framing
         >>> doc = corpus.from_text("The alliances grew. Russia’s military alliance held.")
         >>> framing.matches(doc)[["frame", "text"]].values.tolist()
-        [['alliance_partnership', 'alliances'], ['military_strategic', 'military'], ['alliance_partnership', 'alliance']]
+        [['alliance_partnership', 'alliances'], ['military_strategic', 'military'],
+         ['alliance_partnership', 'alliance']]
     """
     return _matches(doc, _resolve(codebook)).copy(deep=False)
 
@@ -554,10 +571,18 @@ def density(doc: Document, codebook: lexicons.Source | Codebook = None, *,
 def section_positions(doc: Document) -> pd.DataFrame:
     """Section boundaries as normalised positions (0-1, by word), for dispersion plots.
 
+    Args:
+        doc: the document.
+
     Returns:
         DataFrame with columns ``section_index``, ``section``, ``first_word``
         (index of its first word), ``words``, ``position_start`` and
         ``position_end``.
+
+    Example:
+        >>> from analysis import corpus, framing
+        >>> framing.section_positions(corpus.from_text("One two. Three four."))["words"].tolist()
+        [4]
     """
     sents = tokenise.sentences(doc)
     total = max(int(sents["n_words"].sum()), 1)
@@ -640,7 +665,8 @@ def deviation_of_proportions(doc: Document, codebook: lexicons.Source | Codebook
         edges = np.floor(np.arange(parts) * total / parts).astype("int64")
         expected = np.diff(np.append(edges, total)) / max(total, 1)
     else:
-        raise InputError(f"deviation_of_proportions: parts must be 'sections' or a positive integer, got {parts!r}")
+        raise InputError("deviation_of_proportions: parts must be 'sections' or a positive "
+                         f"integer, got {parts!r}")
     part_of = np.searchsorted(edges, found["word_index"].to_numpy(), side="right") - 1
     rows = []
     for fid in cb.frame_ids:
@@ -725,7 +751,8 @@ def kwic(doc: Document, pattern: str | re.Pattern, *, width: int = KWIC_WIDTH,
     elif isinstance(pattern, str):
         compiled = _kwic_pattern(pattern, regex)
     else:
-        raise InputError(f"kwic: pattern must be a string or compiled regex, got {type(pattern).__name__}")
+        raise InputError("kwic: pattern must be a string or compiled regex, "
+                         f"got {type(pattern).__name__}")
     spans = [(m.start(), m.end()) for m in compiled.finditer(doc.normalised) if m.end() > m.start()]
     starts = np.array([s for s, _ in spans], dtype="int64")
     ends = np.array([e for _, e in spans], dtype="int64")
@@ -764,7 +791,8 @@ def kwic_frames(doc: Document, codebook: lexicons.Source | Codebook = None, *,
     for fid in cb.frame_ids:
         rows = np.flatnonzero((found["frame"] == fid).to_numpy())
         if len(rows):
-            picks.extend(rows[np.unique(np.linspace(0, len(rows) - 1, min(per_frame, len(rows))).round().astype(int))])
+            spread = np.linspace(0, len(rows) - 1, min(per_frame, len(rows))).round().astype(int)
+            picks.extend(rows[np.unique(spread)])
     sample = found.iloc[picks]
     ctx = _context(doc, sample["start"].to_numpy(), sample["end"].to_numpy(), width)
     ctx.insert(0, "frame", sample["frame"].to_numpy())

@@ -83,17 +83,18 @@ REFERENCE_LANGUAGE = "en"
 ZERO_CORRECTION = 0.5
 #: Minimum frequency in the corpus where a word is over-represented (keywords)
 #: or minimum co-occurrence (collocates) for a ranked result; rarer items are
-#: flagged, not ranked. A word used once or twice in one article is not a
-#: pattern; WordSmith Tools' KeyWords applies a minimum frequency of the same
-#: order by default (Scott, WordSmith Tools manual).
+#: flagged, not ranked. Chosen for single articles: a word used once or twice
+#: is not a pattern, and G² is unreliable for very small counts (Rayson,
+#: Berridge & Francis 2004); corpus tools such as WordSmith's KeyWords apply a
+#: minimum frequency for the same reason.
 MIN_FREQUENCY = 3
 #: Chi-square critical values with 1 df and their labels, strictest first
 #: (Rayson, Berridge & Francis 2004, Table 1; any chi-square table).
 CRITICAL_VALUES = ((15.13, "p < 0.0001"), (10.83, "p < 0.001"), (6.63, "p < 0.01"), (3.84, "p < 0.05"))
 #: Label of a G² below the smallest critical value.
 NOT_SIGNIFICANT = "n.s."
-#: Collocation window: words on each side of the node, AntConc's default
-#: span (5L-5R; Anthony, AntConc manual) and Sinclair's (1991) order of span.
+#: Collocation window: words on each side of the node; AntConc's default span
+#: (5L-5R; Anthony, AntConc manual), close to Sinclair's (1991) four words.
 WINDOW = 5
 #: Token kinds that count as words for keyness (numbers are left out).
 KEYNESS_KINDS = ("word", "abbreviation")
@@ -126,6 +127,12 @@ def reference_frequencies(terms: Iterable[str]) -> np.ndarray:
     rounded to three significant digits as ``word_frequency`` does; all other
     terms go through :func:`wordfreq.word_frequency` and its tokeniser.
 
+    Args:
+        terms: lower-cased words.
+
+    Returns:
+        Array of frequencies (0.0 for a word wordfreq does not list).
+
     Example:
         >>> reference_frequencies(["alliance", "u.s."]).tolist()
         [2.51e-05, 0.000204]
@@ -145,7 +152,14 @@ def reference_frequencies(terms: Iterable[str]) -> np.ndarray:
 
 
 def log_likelihood(a, b, c, d) -> np.ndarray:
-    """Dunning's G² for frequencies ``a``, ``b`` in corpora of sizes ``c``, ``d`` (arrays or scalars).
+    """Dunning's G² for frequencies ``a``, ``b`` in corpora of sizes ``c``, ``d``.
+
+    Args:
+        a, b: frequencies in the target and the reference (arrays or scalars).
+        c, d: sizes of the target and the reference in words.
+
+    Returns:
+        Array of G² values (0 where both frequencies are 0).
 
     Example:
         >>> round(float(log_likelihood(10, 20, 1000, 10000)), 4)
@@ -163,6 +177,15 @@ def log_likelihood(a, b, c, d) -> np.ndarray:
 def log_ratio(a, b, c, d, *, zero: float = ZERO_CORRECTION) -> np.ndarray:
     """Hardie's log ratio, log2((a / c) / (b / d)), zero frequencies replaced by ``zero``.
 
+    Args:
+        a, b: frequencies in the target and the reference.
+        c, d: sizes of the target and the reference in words.
+        zero: the value substituted for a zero frequency (:data:`ZERO_CORRECTION`).
+
+    Returns:
+        Array of log ratios; positive when the term is relatively more
+        frequent in the target.
+
     Example:
         >>> float(log_ratio(10, 20, 1000, 10000)).__round__(6)
         2.321928
@@ -174,7 +197,18 @@ def log_ratio(a, b, c, d, *, zero: float = ZERO_CORRECTION) -> np.ndarray:
 
 
 def significance(g2) -> np.ndarray:
-    """Label each G² with the strictest level it passes (:data:`CRITICAL_VALUES`)."""
+    """Label each G² with the strictest level it passes.
+
+    Args:
+        g2: G² values.
+
+    Returns:
+        Array of labels from :data:`CRITICAL_VALUES`, or :data:`NOT_SIGNIFICANT`.
+
+    Example:
+        >>> significance([3.0, 7.0]).tolist()
+        ['n.s.', 'p < 0.01']
+    """
     g2 = np.asarray(g2, dtype=float)
     out = np.full(g2.shape, NOT_SIGNIFICANT, dtype=object)
     for value, label in reversed(CRITICAL_VALUES):
@@ -183,7 +217,18 @@ def significance(g2) -> np.ndarray:
 
 
 def p_value(g2) -> np.ndarray:
-    """Upper-tail probability of chi-square with 1 df: erfc(sqrt(G²/2))."""
+    """Upper-tail probability of G² under chi-square with 1 df, erfc(sqrt(G²/2)).
+
+    Args:
+        g2: G² values.
+
+    Returns:
+        Array of p-values.
+
+    Example:
+        >>> round(float(p_value([3.841459])[0]), 4)
+        0.05
+    """
     g2 = np.clip(np.asarray(g2, dtype=float), 0, None)
     return np.frompyfunc(lambda x: math.erfc(math.sqrt(x / 2.0)), 1, 1)(g2).astype(float)
 
@@ -193,7 +238,8 @@ def _reference_counts(reference) -> tuple[pd.Series | None, int]:
         return None, REFERENCE_SIZE
     docs = [reference] if isinstance(reference, Document) else reference
     if isinstance(docs, (str, bytes)) or not isinstance(docs, Iterable):
-        raise InputError(f"keywords: reference must be None, a Document or a list of them, got {type(reference).__name__}")
+        raise InputError("keywords: reference must be None, a Document or a list of them, "
+                         f"got {type(reference).__name__}")
     docs = list(docs)
     if not docs or not all(isinstance(d, Document) for d in docs):
         raise InputError("keywords: reference must be None, a Document or a non-empty list of Documents")
@@ -253,10 +299,12 @@ def keywords(doc: Document, reference: Document | Sequence[Document] | None = No
     out["low_frequency"] = key_side < min_freq
     signed = np.where(out["log_ratio"] >= 0, out["log_likelihood"], -out["log_likelihood"])
     out = (out.assign(_signed=signed)
-           .sort_values(["low_frequency", "_signed", "term"], ascending=[True, False, True], kind="mergesort")
+           .sort_values(["low_frequency", "_signed", "term"], ascending=[True, False, True],
+                        kind="mergesort")
            .drop(columns="_signed").reset_index(drop=True))
     n_ranked = int((~out["low_frequency"]).sum())
-    out["rank"] = pd.array(list(range(1, n_ranked + 1)) + [pd.NA] * (len(out) - n_ranked), dtype="Int64")
+    ranks = list(range(1, n_ranked + 1)) + [pd.NA] * (len(out) - n_ranked)
+    out["rank"] = pd.array(ranks, dtype="Int64")
     return out
 
 
@@ -322,7 +370,8 @@ def collocates(doc: Document, node: str | Iterable[str], *, window: int = WINDOW
     Example:
         >>> from analysis import corpus, keyness
         >>> doc = corpus.from_text("A firm alliance grew. A firm alliance held.")
-        >>> keyness.collocates(doc, "alliance", window=1, min_freq=1)[["collocate", "left", "right"]].values.tolist()
+        >>> table = keyness.collocates(doc, "alliance", window=1, min_freq=1)
+        >>> table[["collocate", "left", "right"]].values.tolist()
         [['firm', 2, 0], ['grew', 0, 1], ['held', 0, 1]]
     """
     if not isinstance(window, int) or isinstance(window, bool) or window < 1:
@@ -360,7 +409,8 @@ def collocates(doc: Document, node: str | Iterable[str], *, window: int = WINDOW
     window_words = int(co.sum())
     freq_node = int(freq[node_codes].sum())
     keep = np.flatnonzero(co)
-    ll = [BigramAssocMeasures.likelihood_ratio(int(co[i]), (window_words, int(freq[i])), n) for i in keep]
+    ll = [BigramAssocMeasures.likelihood_ratio(int(co[i]), (window_words, int(freq[i])), n)
+          for i in keep]
     out = pd.DataFrame({
         "node": "|".join(sorted(forms)),
         "collocate": np.asarray(uniques, dtype=object)[keep],
@@ -376,7 +426,9 @@ def collocates(doc: Document, node: str | Iterable[str], *, window: int = WINDOW
     out["log_likelihood"] = np.array(ll, dtype=float)
     out["log_dice"] = 14.0 + np.log2(2.0 * out["cooccurrences"] / (freq_node + out["freq_collocate"]))
     out["low_frequency"] = out["cooccurrences"] < min_freq
-    signed = np.where(out["cooccurrences"] >= out["expected"], out["log_likelihood"], -out["log_likelihood"])
+    attracted = out["cooccurrences"] >= out["expected"]
+    signed = np.where(attracted, out["log_likelihood"], -out["log_likelihood"])
     return (out.assign(_signed=signed)
-            .sort_values(["low_frequency", "_signed", "collocate"], ascending=[True, False, True], kind="mergesort")
+            .sort_values(["low_frequency", "_signed", "collocate"], ascending=[True, False, True],
+                         kind="mergesort")
             .drop(columns="_signed").reset_index(drop=True))
