@@ -548,3 +548,72 @@ def remove_temporary(out: str | Path) -> list[str]:
                 path.unlink(missing_ok=True)
                 gone.append(path.name)
     return gone
+
+
+class Citations:
+    """Cite the figures of a figures folder by id, remembering which were cited.
+
+    The written study cites every figure through one of these, so that a
+    figure that was not produced shows up as ``[missing figure `id`]`` and
+    the figures it never cited can be listed (:meth:`uncited`).
+
+    Args:
+        out: the figures folder (default: the one given to :func:`use`, else
+            ``figures/``).
+        before: only entries made by notebooks whose name sorts before this
+            one are expected to be cited (e.g. ``"07-study"``); None for all.
+
+    Example:
+        >>> cite = Citations(tmp, before="07-study")  # doctest: +SKIP
+        >>> cite("frame-frequency")  # doctest: +SKIP
+        'Figure `frame-frequency`'
+    """
+
+    #: Marker for a cited id that the manifest does not have.
+    MISSING = "missing figure"
+
+    def __init__(self, out: str | Path | None = None, *, before: str | None = None):
+        self.folder = Path(out) if out is not None else (_session["out"] or paths.FIGURES)
+        self.entries = read_manifest(self.folder)["figures"]
+        self.before = before
+        self.cited: list[str] = []
+
+    def __call__(self, figure_id: str) -> str:
+        """A Markdown reference to a figure or table, recorded as cited."""
+        if figure_id not in self.cited:
+            self.cited.append(figure_id)
+        entry = self.entries.get(figure_id)
+        if entry is None:
+            return f"[{self.MISSING} `{figure_id}`]"
+        return f"{'Table' if entry.get('kind') == 'table' else 'Figure'} `{figure_id}`"
+
+    def __contains__(self, figure_id: str) -> bool:
+        return figure_id in self.entries
+
+    def path(self, figure_id: str, ext: str = "png") -> Path | None:
+        """The file of a figure (None when the manifest does not list it)."""
+        name = f"{figure_id}.{ext}"
+        return self.folder / name if name in self.entries.get(figure_id, {}).get("files", {}) else None
+
+    def caption(self, figure_id: str) -> str:
+        """The caption recorded for a figure ('' when unknown)."""
+        return self.entries.get(figure_id, {}).get("caption", "")
+
+    def expected(self) -> list[str]:
+        """Ids the study should cite: entries of earlier notebooks, by notebook then id."""
+        rows = [(e.get("notebook") or "", figure_id) for figure_id, e in self.entries.items()
+                if self.before is None or (e.get("notebook") or "") < self.before]
+        return [figure_id for _, figure_id in sorted(rows)]
+
+    def uncited(self) -> list[str]:
+        """Expected ids not cited so far, in :meth:`expected` order."""
+        return [figure_id for figure_id in self.expected() if figure_id not in self.cited]
+
+    def table(self) -> pd.DataFrame:
+        """The expected figures: ``id, kind, notebook, caption, cited, png_sha256``."""
+        rows = []
+        for figure_id in self.expected():
+            entry = self.entries[figure_id]
+            rows.append((figure_id, entry.get("kind", "figure"), entry.get("notebook"), entry.get("caption", ""),
+                         figure_id in self.cited, entry.get("files", {}).get(f"{figure_id}.png", "")[:12]))
+        return pd.DataFrame(rows, columns=["id", "kind", "notebook", "caption", "cited", "png_sha256"])

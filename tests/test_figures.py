@@ -291,3 +291,29 @@ def test_other_actors_get_a_stable_palette_colour(actor):
 
 def test_leading_actor_colours_are_distinct():
     assert len(set(figures.ACTOR_COLOURS.values())) == len(figures.ACTOR_COLOURS)
+
+
+def test_citations_record_cited_ids_and_mark_missing_ones(out):
+    figures.save(draw(), "frame-frequency", notebook="02-framing")
+    figures.save_table(TABLE, "sentiment-evidence", notebook="04-actors")
+    figures.save(draw(), "corpus-frames", notebook="08-corpus")
+    cite = figures.Citations(out, before="07-study")
+    assert cite.expected() == ["frame-frequency", "sentiment-evidence"]
+    assert cite("frame-frequency") == "Figure `frame-frequency`"
+    assert cite("sentiment-evidence") == "Table `sentiment-evidence`"
+    assert cite("no-such-figure") == "[missing figure `no-such-figure`]"
+    assert cite.uncited() == []
+    assert cite.path("frame-frequency") == out / "frame-frequency.png"
+    assert cite.path("sentiment-evidence") is None
+    assert cite.caption("no-such-figure") == ""
+    table = cite.table()
+    assert table["id"].tolist() == ["frame-frequency", "sentiment-evidence"] and table["cited"].all()
+
+
+def test_citations_list_figures_not_yet_cited(out):
+    figures.save(draw(), "frame-frequency", notebook="02-framing")
+    figures.save(draw(), "keywords", notebook="03-keyness")
+    cite = figures.Citations(out)
+    cite("keywords")
+    assert cite.uncited() == ["frame-frequency"]
+    assert "keywords" in cite and "other" not in cite

@@ -26,7 +26,7 @@ NOTEBOOKS = pipeline.notebooks()
 PARAMETERS = {"TEXT", "OUT", "SEED"}
 KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
 #: Marker the study prints for a cited figure that is not in the manifest.
-MISSING = "missing figure"
+MISSING = figures.Citations.MISSING
 
 
 def code_cells(nb):
