@@ -1,0 +1,211 @@
+"""Tests for analysis.sentiment: VADER rules, target scores, aggregation, offline use."""
+
+from __future__ import annotations
+
+import json
+import math
+import socket
+
+import numpy as np
+import pytest
+
+from analysis import sentiment
+from analysis.errors import InputError
+
+
+def _values(text):
+    tok, _ = sentiment.tokens_of([text])
+    val = sentiment.valences(tok)
+    return dict(zip(tok.norm, val.value)), val
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "expected"),
+    [
+        # VADER lexicon: good 1.9, terrible -2.1; negation scalar -0.74; booster +0.293
+        ("It is good.", "good", 1.9),
+        ("It is not good.", "good", 1.9 * -0.74),
+        ("It isn't good.", "good", 1.9 * -0.74),
+        ("It is very good.", "good", 1.9 + 0.293),
+        ("It is not very good.", "good", (1.9 + 0.293) * -0.74),
+        ("It is terrible.", "terrible", -2.1),
+        ("Not that it was ever terrible.", "terrible", -2.1),  # "not" is four words back: outside the scope
+    ],
+)
+def test_vader_valences(text, word, expected):
+    values, _ = _values(text)
+    assert values[word] == pytest.approx(expected)
+
+
+def test_but_rule_weights():
+    tok, _ = sentiment.tokens_of(["It is good, but it is bad."])
+    but = sentiment.valences(tok).but
+    # It is good , | but | it is bad .
+    assert but.tolist() == [0.5] * 4 + [1.0] + [1.5] * 4
+
+
+@pytest.mark.parametrize(
+    ("text", "sign"),
+    [
+        ("The talks were a great success.", 1),
+        ("The talks were not a success.", -1),
+        ("The plan is good, but the execution is terrible.", -1),
+        ("The plan is terrible, but the execution is good.", 1),
+    ],
+)
+def test_sentence_score_sign(text, sign):
+    score = sentiment.sentence_score(text)
+    assert -1 <= score <= 1
+    assert np.sign(score) == sign
+
+
+def test_sentence_score_of_a_factual_sentence_is_near_zero():
+    # no VADER word; only the small news-lexicon weights of "meeting", "held"
+    assert abs(sentiment.sentence_score("The meeting was held on Tuesday.")) < 0.1
+
+
+@pytest.mark.parametrize(
+    ("sentence", "target", "label"),
+    [
+        ("Critics accused Moscow of lying.", "Moscow", "negative"),
+        ("Putin is a great leader.", "Putin", "positive"),
+        ("Putin is not a great leader.", "Putin", "negative"),  # negation
+        ("The minister praised Putin for his leadership.", "Putin", "positive"),
+        ("The minister did not praise Putin for his leadership.", "Putin", "negative"),
+        ("Moscow criticised Beijing.", "Beijing", "negative"),
+        ("Moscow did not criticise Beijing.", "Beijing", "neutral"),
+        # "but" clauses and a sentence that praises one actor and attacks another
+        ("China is a reliable partner, but the United States is a dangerous aggressor.", "China", "positive"),
+        ("China is a reliable partner, but the United States is a dangerous aggressor.", "United States", "negative"),
+        ("The article praises China as a reliable partner, while the United States is blamed for the crisis.",
+         "China", "positive"),
+        ("The article praises China as a reliable partner, while the United States is blamed for the crisis.",
+         "United States", "negative"),
+        ("The talks with Lavrov took place on Monday.", "Lavrov", "neutral"),
+    ],
+)
+def test_toward_target(sentence, target, label):
+    start = sentence.index(target)
+    result = sentiment.toward_target(sentence, start, start + len(target))
+    assert result.label == label
+    assert -1 <= result.score <= 1
+    p = result.probabilities
+    assert result.score == pytest.approx(p[2] - p[0])
+    assert sum(p) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(("start", "end"), [(5, 5), (-1, 3), (0, 99), (3, 2)])
+def test_toward_target_rejects_bad_spans(start, end):
+    with pytest.raises(InputError):
+        sentiment.toward_target("Moscow spoke.", start, end)
+
+
+def test_explain_adds_up_to_the_log_odds():
+    sentence = "Critics accused Moscow of lying."
+    table = sentiment.explain(sentence, 16, 22)
+    p = sentiment.toward_target(sentence, 16, 22).probabilities
+    bias = sentiment.model().bias
+    assert table["contribution"].sum() + bias[2] - bias[0] == pytest.approx(math.log(p[2] / p[0]))
+    assert "L:accused" in set(table["feature"])
+
+
+def test_scores_per_mention(make_doc):
+    doc = make_doc("Critics accused Moscow of lying. Beijing is a reliable and friendly partner.")
+    table = sentiment.scores(doc)
+    assert list(table.columns) == sentiment.SCORE_COLUMNS
+    assert table[["actor", "label"]].values.tolist() == [["russia", "negative"], ["china", "positive"]]
+    direct = sentiment.toward_target("Critics accused Moscow of lying.", 16, 22)
+    assert table.loc[0, "score"] == pytest.approx(direct.score)
+
+
+def test_toward_actors_columns_and_voices(make_doc):
+    doc = make_doc("Critics accused Moscow of lying. Putin said, \u201cMoscow is a reliable partner.\u201d")
+    table = sentiment.toward_actors(doc)
+    assert list(table.columns) == sentiment.ACTOR_COLUMNS
+    russia = table.loc[table["actor"] == "russia"].set_index("voice")
+    assert russia.loc["all", "n_mentions"] == 2
+    if "author" in russia.index:  # voices present: one mention in each voice
+        assert russia.loc["author", "n_mentions"] == 1 and russia.loc["quoted", "n_mentions"] == 1
+    shares = table[["share_negative", "share_neutral", "share_positive"]].sum(axis=1)
+    assert np.allclose(shares, 1.0)
+
+
+def test_toward_actors_rollup(make_doc):
+    doc = make_doc("Lavrov spoke in Moscow. Russia agreed.")
+    rolled = sentiment.toward_actors(doc, rollup=True)
+    assert rolled.loc[rolled["voice"] == "all", ["actor", "n_mentions"]].values.tolist() == [["russia", 3]]
+
+
+def test_bootstrap_is_reproducible(seed_doc):
+    first = sentiment.toward_actors(seed_doc, seed=7)
+    again = sentiment.toward_actors(seed_doc, seed=7)
+    other = sentiment.toward_actors(seed_doc, seed=8)
+    assert first.equals(again)
+    assert not first[["ci_low", "ci_high"]].equals(other[["ci_low", "ci_high"]])
+    assert (first["ci_low"] <= first["mean"] + 1e-12).all() and (first["mean"] <= first["ci_high"] + 1e-12).all()
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [([0.5], (0.5, 0.5)), ([0.2, 0.2, 0.2], (0.2, 0.2))],
+)
+def test_bootstrap_degenerate(values, expected):
+    assert sentiment.bootstrap_interval(np.array(values), np.random.default_rng(1)) == expected
+
+
+def test_bootstrap_interval_covers_a_known_mean():
+    # mean of 0/1 values with p = 0.5, n = 400: standard error 0.025, 95% interval about +/-0.049
+    values = np.r_[np.zeros(200), np.ones(200)]
+    low, high = sentiment.bootstrap_interval(values, np.random.default_rng(3))
+    assert low == pytest.approx(0.451, abs=0.01) and high == pytest.approx(0.549, abs=0.01)
+
+
+def test_evidence(seed_doc):
+    table = sentiment.evidence(seed_doc, "united_states")
+    assert len(table) == (sentiment.scores(seed_doc)["actor"] == "united_states").sum()
+    row = table.iloc[0]
+    assert row["surface"] in row["sentence"]
+    rolled = sentiment.evidence(seed_doc, "russia", rollup=True)
+    assert "lavrov" in set(rolled["member"])
+
+
+def test_offline(monkeypatch, make_doc):
+    """Sentiment loads its lexicon and model and scores text with the network and downloads blocked."""
+    import nltk
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("network or download attempted")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(nltk, "download", refuse)
+    for cached in (sentiment.vader_lexicon, sentiment.vader_rules, sentiment.model, sentiment.news_lexicon):
+        cached.cache_clear()
+    assert sentiment.sentence_score("A good plan.") > 0
+    assert sentiment.toward_target("Critics accused Moscow of lying.", 16, 22).label == "negative"
+    assert sentiment.nltk_analyzer().polarity_scores("A good plan.")["compound"] > 0
+    assert len(sentiment.toward_actors(make_doc("Moscow agreed."))) == len(sentiment.toward_actors(make_doc("Moscow agreed.")))
+
+
+def test_model_file_is_plain_json():
+    data = json.loads(sentiment.MODEL_FILE.read_text(encoding="utf-8"))
+    assert data["numeric_features"] == list(sentiment.NUMERIC_FEATURES)
+    assert len(data["w_lexical"]) == len(data["lexical_features"])
+    assert data["meta"]["trained_on"].startswith("NewsMTSC train")
+
+
+@pytest.mark.parametrize("broken", [{}, {"numeric_features": ["x"], "lexical_features": [], "mean": [0],
+                                         "scale": [1], "w_numeric": [[0, 0, 0]], "w_lexical": [], "bias": [0, 0, 0]}])
+def test_malformed_model(broken):
+    with pytest.raises(sentiment.ModelError):
+        sentiment.model_from_dict(broken)
+
+
+def test_committed_validation_meets_targets():
+    record = sentiment.validation()
+    results = record["results"]
+    assert results["newsmtsc_dev_mt"]["macro_f1"] >= 60 and results["newsmtsc_dev_rw"]["macro_f1"] >= 60
+    assert results["nyt_editorials_dev"]["pearson_r"] >= 0.52
+    assert set(record["data_sha256"]) == {"newsmtsc/dev-mt.jsonl", "newsmtsc/dev-rw.jsonl",
+                                          "vader-nyt/nyt-editorial-snippets-dev.tsv"}
+    assert record["model_sha256"] == __import__("hashlib").sha256(sentiment.MODEL_FILE.read_bytes()).hexdigest()
