@@ -701,14 +701,16 @@ def top_sentences(doc: Document, category: str = "booster", n: int = TOP_SENTENC
     Args:
         doc: the document.
         category: a category of the lexicon.
-        n: number of sentences to return (ties broken by text order).
+        n: number of sentences to return. Ties in the number of markers are
+            ranked by markers per word (a booster weighs more in a short
+            sentence), then by text order.
         lexicon_source: as in :func:`markers`.
 
     Returns:
         DataFrame with columns ``sentence_id``, ``section``, ``voice`` (the
-        voices of its markers, joined by ", "), ``n_markers``, ``markers``
-        (joined by "; ") and ``text``, most markers first; sentences with
-        none are left out.
+        voices of its markers, joined by ", "), ``n_markers``, ``n_words``,
+        ``markers`` (joined by "; ") and ``text``, most markers first;
+        sentences with none are left out.
 
     Raises:
         InputError: the category is not in the lexicon.
@@ -726,16 +728,20 @@ def top_sentences(doc: Document, category: str = "booster", n: int = TOP_SENTENC
     found = markers(doc, lexicon_source)
     found = found.loc[found["category"] == category]
     sents = tokenise.sentences(doc).set_index("sentence_id")
-    cols = ["sentence_id", "section", "voice", "n_markers", "markers", "text"]
+    cols = ["sentence_id", "section", "voice", "n_markers", "n_words", "markers", "text"]
     if found.empty:
-        return pd.DataFrame({c: pd.Series(dtype="int64" if c in ("sentence_id", "n_markers") else object)
-                             for c in cols})
+        return pd.DataFrame({c: pd.Series(dtype="int64" if c in ("sentence_id", "n_markers", "n_words")
+                                          else object) for c in cols})
     grouped = found.groupby("sentence_id", sort=True).agg(
         n_markers=("marker", "size"),
         markers=("marker", "; ".join),
         voice=("voice", lambda v: ", ".join(dict.fromkeys(v))),
     )
-    grouped = grouped.sort_values("n_markers", ascending=False, kind="stable").head(n).reset_index()
+    grouped = grouped.reset_index()
+    grouped["n_words"] = sents.loc[grouped["sentence_id"], "n_words"].to_numpy().astype("int64")
+    weight = grouped["n_markers"] / grouped["n_words"].clip(lower=1)
+    order = np.lexsort((grouped["sentence_id"].to_numpy(), -weight.to_numpy(), -grouped["n_markers"].to_numpy()))
+    grouped = grouped.iloc[order[:n]].reset_index(drop=True)
     grouped["section"] = sents.loc[grouped["sentence_id"], "section"].to_numpy()
     grouped["text"] = sents.loc[grouped["sentence_id"], "text"].to_numpy()
     grouped["n_markers"] = grouped["n_markers"].astype("int64")

@@ -198,13 +198,14 @@ def test_density_by_voice(make_doc, author_voice):
 
 
 def test_balance_and_top_sentences(make_doc, author_voice):
-    doc = make_doc("Clearly, it is in fact true. It may rain. Indeed it is.")
+    doc = make_doc("Clearly, it is in fact true. It may rain. Indeed it is. Surely not.")
     b = stance.balance(doc, by=())
-    assert b[["boosters", "hedges"]].iloc[0].tolist() == [3.0, 1.0]
-    assert b["booster_share"].item() == pytest.approx(0.75)
+    assert b[["boosters", "hedges"]].iloc[0].tolist() == [4.0, 1.0]
+    assert b["booster_share"].item() == pytest.approx(0.8)
     top = stance.top_sentences(doc, n=5)
-    assert top[["sentence_id", "n_markers", "markers"]].values.tolist() == [[0, 2, "clearly; in fact"],
-                                                                            [2, 1, "indeed"]]
+    # two boosters first; of the single boosters, "Surely not" (2 words) before "Indeed it is" (3 words)
+    assert top[["sentence_id", "n_markers", "n_words", "markers"]].values.tolist() == [
+        [0, 2, 6, "clearly; in fact"], [3, 1, 2, "surely"], [2, 1, 3, "indeed"]]
 
 
 def test_text_without_markers(make_doc, author_voice):
