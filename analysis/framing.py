@@ -416,7 +416,7 @@ def _match(doc: Document, cb: Codebook) -> pd.DataFrame:
             at = np.clip(np.searchsorted(keys, h), 0, len(keys) - 1)
             ok = keys[at] == h
             pos, which = pos[ok], sort[at[ok]]
-            if length > _HASH_EXACT_UP_TO:  # the hash may collide: check the words
+            if length > _HASH_EXACT_UP_TO or len(u["vocab"]) + 1 >= int(_HASH):  # may collide: check
                 same = [tuple(codes[i:i + length].tolist()) == items[j][0] for i, j in zip(pos, which)]
                 pos, which = pos[np.array(same, dtype=bool)], which[np.array(same, dtype=bool)]
             found_pos.append(pos)

@@ -278,3 +278,40 @@ def test_seed_counts_agree(seed_doc):
     dens = framing.density(seed_doc).set_index("frame")
     per_frame = counts.groupby("frame")["count"].sum()
     assert (dens["count"] == per_frame.reindex(dens.index)).all()
+
+
+def _plain_matcher(doc, cb):
+    """Leftmost-longest matching written the slow, obvious way, to check the vectorised one."""
+    from analysis import tokenise
+
+    units = []
+    for t in tokenise.words(doc).itertuples():
+        if t.kind in tokenise.WORD_KINDS and "-" in t.norm and any(c.isalnum() for c in t.norm):
+            pos = 0
+            for part in t.norm.split("-"):
+                if part:
+                    units.append((part, t.start + pos, t.start + pos + len(part), t.sentence_id))
+                pos += len(part) + 1
+        else:
+            units.append((t.norm, t.start, t.end, t.sentence_id))
+    out, i = [], 0
+    while i < len(units):
+        for n in cb.lengths:
+            window = units[i:i + n]
+            if len(window) < n or window[-1][3] != window[0][3]:
+                continue
+            words = tuple(u[0] for u in window)
+            hit = cb.exact.get(words) or cb.stemmed.get(tuple(framing.stem(w) for w in words))
+            if hit:
+                out.append((hit[0], hit[1], window[0][1], window[-1][2]))
+                i += n
+                break
+        else:
+            i += 1
+    return out
+
+
+def test_vectorised_matching_agrees_with_plain_matching(seed_doc):
+    cb = framing.codebook()
+    m = framing.matches(seed_doc, cb)
+    assert list(zip(m["frame"], m["term"], m["start"], m["end"])) == _plain_matcher(seed_doc, cb)
