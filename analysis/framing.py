@@ -332,8 +332,7 @@ def _units(doc: Document) -> dict:
         vocab = [str(u) for u in uniques]
         start = w["start"].to_numpy()
         sid = w["sentence_id"].to_numpy()
-        is_word = w["kind"].isin(_WORD_KINDS).to_numpy()
-        word_index = np.cumsum(is_word) - 1
+        word_index = np.cumsum(w["kind"].isin(_WORD_KINDS).to_numpy()) - 1
         index = {form: i for i, form in enumerate(vocab)}
         # Parts of each hyphenated word form: codes and offsets inside the form.
         n_parts = np.ones(len(vocab), dtype="int64")
@@ -354,14 +353,18 @@ def _units(doc: Document) -> dict:
                 flat_end.append(e)
         flat_code, flat_start, flat_end = (np.array(x, dtype="int64")
                                            for x in (flat_code, flat_start, flat_end))
-        counts = np.where(is_word, n_parts[codes], 1)
-        src = np.repeat(np.arange(len(w)), counts)
-        k = np.arange(len(src)) - np.repeat(np.cumsum(counts) - counts, counts)
-        flat = part_first[codes[src]] + k
-        whole = ~is_word[src] | (n_parts[codes[src]] == 1)
-        u_code = np.where(whole, codes[src], flat_code[flat])
-        u_start = np.where(whole, start[src], start[src] + flat_start[flat])
-        u_end = np.where(whole, w["end"].to_numpy()[src], start[src] + flat_end[flat])
+        # Only word tokens contain a hyphen between letters, so forms decide the split.
+        end = w["end"].to_numpy()
+        if (n_parts == 1).all():
+            src, u_code, u_start, u_end = np.arange(len(w)), codes, start, end
+        else:
+            counts = n_parts[codes]
+            src = np.repeat(np.arange(len(w)), counts)
+            src_code = codes[src]
+            flat = part_first[src_code] + np.arange(len(src)) - np.repeat(np.cumsum(counts) - counts, counts)
+            u_code = flat_code[flat]
+            u_start = start[src] + flat_start[flat]
+            u_end = np.where(n_parts[src_code] == 1, end[src], start[src] + flat_end[flat])
         stem_codes, stem_uniques = pd.factorize(np.array([stem(v) for v in vocab], dtype=object))
         return {"code": u_code, "stem": stem_codes[u_code] if len(vocab) else u_code,
                 "vocab": index, "stem_vocab": {s: i for i, s in enumerate(stem_uniques)},
