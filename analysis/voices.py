@@ -514,8 +514,17 @@ def _token_arrays(doc: Document) -> tuple[np.ndarray, np.ndarray, np.ndarray, np
     def build():
         w = tokenise.words(doc)
         return (w["text"].to_numpy(object), w["start"].to_numpy("int64"), w["end"].to_numpy("int64"),
-                w["kind"].isin(tokenise.WORD_KINDS).to_numpy())
+                _is_word(w))
     return doc.cached("voices.token_arrays", build)
+
+
+def _is_word(w: pd.DataFrame) -> np.ndarray:
+    """Mask of tokens of a word kind (``tokenise.WORD_KINDS``), from the categorical codes when possible."""
+    kind = w["kind"]
+    if isinstance(kind.dtype, pd.CategoricalDtype):
+        wanted = [i for i, c in enumerate(kind.cat.categories) if c in tokenise.WORD_KINDS]
+        return np.isin(kind.cat.codes.to_numpy(), wanted)
+    return kind.isin(tokenise.WORD_KINDS).to_numpy()
 
 
 @lru_cache(maxsize=4096)
@@ -524,7 +533,8 @@ def _form_tokens(name: str) -> tuple[str, ...]:
 
 
 def _isin(texts: np.ndarray, keys) -> np.ndarray:
-    return pd.Series(texts, dtype=object, copy=False).isin(list(keys)).to_numpy()
+    keys = keys if isinstance(keys, (set, frozenset, dict)) else set(keys)
+    return np.fromiter((t in keys for t in texts), dtype=bool, count=len(texts))
 
 
 def _cue_matches(doc: Document, lex: _Lexicon, outside: np.ndarray):
@@ -662,6 +672,8 @@ def _mentions(cues: list[_Cue], canon: dict, w: Document, outside: np.ndarray,
 
 def _attribute(doc: Document, lex: _Lexicon) -> tuple[pd.DataFrame, pd.DataFrame]:
     norm = doc.normalised
+    if '"' not in norm and "'" not in norm:
+        return _EMPTY_QUOTATIONS.copy(), _EMPTY_UNMATCHED.copy(), _voice_spans([])
     quotes, bad = _scan(doc)
     top = [q for q in quotes if q.depth == 0]
     masked = _mask(norm, [(q.start, q.end) for q in top])
@@ -756,16 +768,60 @@ def _attribute(doc: Document, lex: _Lexicon) -> tuple[pd.DataFrame, pd.DataFrame
         })
     for rec in records:
         rec["voice"] = _voice_label(rec, records)
-    frame = pd.DataFrame.from_records(records, columns=list(QUOTATION_COLUMNS))
-    if frame.empty:
-        frame = frame.astype({"quote_id": "int64", "start": "int64", "end": "int64", "depth": "int64",
-                              "paragraph": "int64", "n_words": "int64"})
-    frame["parent"] = frame["parent"].astype("Int64")
-    unmatched_frame = pd.DataFrame(
-        [(o, o + 1, doc.body[o], role, p, note) for o, role, p, note in sorted(bad)],
-        columns=list(UNMATCHED_COLUMNS),
-    ).astype({"start": "int64", "end": "int64", "paragraph": "int64"})
-    return frame, unmatched_frame
+    return _frame(records), _unmatched_frame(doc, bad), _voice_spans(records)
+
+
+def _voice_spans(records: list[dict]) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
+    """Outermost non-author quotations: starts, ends, voice codes and the voice labels.
+
+    Code 0 is always ``"author"``; the other labels follow in order of first
+    appearance.
+    """
+    top = [r for r in records if r["depth"] == 0 and r["voice"] != AUTHOR]
+    labels = [AUTHOR] + list(dict.fromkeys(r["voice"] for r in top))
+    code = {v: k for k, v in enumerate(labels)}
+    return (np.array([r["start"] for r in top], dtype="int64"), np.array([r["end"] for r in top], dtype="int64"),
+            np.array([code[r["voice"]] for r in top], dtype="int64"), labels)
+
+
+_INT_COLUMNS = ("quote_id", "start", "end", "depth", "paragraph", "n_words")
+
+
+def _empty(columns, ints) -> pd.DataFrame:
+    return pd.DataFrame({c: np.array([], dtype="int64" if c in ints else object) for c in columns})
+
+
+_EMPTY_UNMATCHED = _empty(UNMATCHED_COLUMNS, ("start", "end", "paragraph"))
+_EMPTY_QUOTATIONS = _empty(QUOTATION_COLUMNS, _INT_COLUMNS).astype({"parent": "Int64"})
+
+
+def _frame(records: list[dict]) -> pd.DataFrame:
+    if not records:
+        return _EMPTY_QUOTATIONS.copy()
+    columns = {}
+    for col in QUOTATION_COLUMNS:
+        values = [r[col] for r in records]
+        if col in _INT_COLUMNS:
+            columns[col] = np.array(values, dtype="int64")
+        elif col == "parent":
+            columns[col] = pd.array(values, dtype="Int64")
+        else:
+            columns[col] = np.array(values, dtype=object)
+    return pd.DataFrame(columns)
+
+
+def _unmatched_frame(doc: Document, bad) -> pd.DataFrame:
+    if not bad:
+        return _EMPTY_UNMATCHED.copy()
+    bad = sorted(bad)
+    return pd.DataFrame({
+        "start": np.array([o for o, _, _, _ in bad], dtype="int64"),
+        "end": np.array([o + 1 for o, _, _, _ in bad], dtype="int64"),
+        "mark": np.array([doc.body[o] for o, _, _, _ in bad], dtype=object),
+        "role": np.array([r for _, r, _, _ in bad], dtype=object),
+        "paragraph": np.array([p for _, _, p, _ in bad], dtype="int64"),
+        "note": np.array([n for _, _, _, n in bad], dtype=object),
+    })
 
 
 def _voice_label(rec: dict, records: list[dict]) -> str:
@@ -908,19 +964,7 @@ def unmatched(doc: Document, *, reporting: lexicons.Source = None) -> pd.DataFra
 
 
 def _intervals(doc: Document) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
-    """Outermost non-author quotations: starts, ends, voice codes and the voice labels.
-
-    Code 0 is always ``"author"``; the other labels follow in order of first
-    appearance.
-    """
-    def build():
-        q = quotations(doc)
-        top = q.loc[(q["depth"] == 0) & (q["voice"] != AUTHOR)]
-        labels = [AUTHOR] + list(dict.fromkeys(top["voice"].tolist()))
-        code = {v: k for k, v in enumerate(labels)}
-        return (top["start"].to_numpy("int64"), top["end"].to_numpy("int64"),
-                np.array([code[v] for v in top["voice"]], dtype="int64"), labels)
-    return doc.cached("voices.intervals", build)
+    return _computed(doc, None)[2]
 
 
 def _codes(doc: Document, offsets: np.ndarray) -> np.ndarray:
@@ -960,7 +1004,7 @@ def _word_codes(doc: Document) -> tuple[np.ndarray, np.ndarray]:
     """Voice codes of the word tokens and their sentence ids."""
     def build():
         w = tokenise.words(doc)
-        is_word = w["kind"].isin(tokenise.WORD_KINDS).to_numpy()
+        is_word = _is_word(w)
         return _codes(doc, w["start"].to_numpy("int64")[is_word]), w["sentence_id"].to_numpy("int64")[is_word]
     return doc.cached("voices.word_codes", build)
 
@@ -1078,7 +1122,7 @@ def positions(doc: Document) -> pd.DataFrame:
     section_labels = sents["section"].to_numpy(object)
     section_code = pd.factorize(section_labels)[0][sid]
     w = tokenise.words(doc)
-    is_word = w["kind"].isin(tokenise.WORD_KINDS).to_numpy()
+    is_word = _is_word(w)
     starts = w["start"].to_numpy("int64")[is_word]
     ends = w["end"].to_numpy("int64")[is_word]
     change = np.flatnonzero((np.diff(codes) != 0) | (np.diff(section_code) != 0)) + 1
