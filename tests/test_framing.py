@@ -315,3 +315,21 @@ def test_vectorised_matching_agrees_with_plain_matching(seed_doc):
     cb = framing.codebook()
     m = framing.matches(seed_doc, cb)
     assert list(zip(m["frame"], m["term"], m["start"], m["end"])) == _plain_matcher(seed_doc, cb)
+
+
+def test_kwic_in_a_heading_has_no_sentence(make_doc):
+    table = framing.kwic(make_doc(SECTIONED), "second part")
+    assert table[["match", "sentence_id", "section"]].values.tolist() == [["Second part", -1, "Second part"]]
+
+
+def test_edited_codebook_file_is_compiled_again(tmp_path):
+    import os
+
+    path = tmp_path / "mine.yml"
+    path.write_text("frames:\n  war:\n    label: War\n    definition: D.\n    terms: [war]\n", encoding="utf-8")
+    assert framing.codebook(path).frame_ids == ["war"]
+    path.write_text("frames:\n  peace:\n    label: Peace\n    definition: D.\n    terms: [peace]\n",
+                    encoding="utf-8")
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+    assert framing.codebook(path).frame_ids == ["peace"]
