@@ -325,6 +325,8 @@ def lexicon(source: lexicons.Source = None) -> Lexicon:
     if source is None:
         path = lexicons.packaged("stance")
         return _compile_path("", path.stat().st_mtime_ns)
+    if not isinstance(source, (str, Path)):
+        lexicons.load(source, name="stance")  # raises: expected a path or a mapping
     path = Path(source).expanduser()
     if not path.is_file():
         lexicons.load(path, name="stance")  # raises the loader's one-line error
@@ -547,6 +549,7 @@ def markers(doc: Document, lexicon_source: lexicons.Source = None) -> pd.DataFra
         >>> stance.markers(doc)[["category", "marker"]].values.tolist()
         [['booster', 'in fact'], ['hedge', 'may']]
     """
+    _check_doc(doc, "markers")
     lex = lexicon(lexicon_source)
     if isinstance(lexicon_source, Mapping):  # compiled afresh each call: nothing to cache against
         return _markers(doc, lex)
@@ -555,6 +558,12 @@ def markers(doc: Document, lexicon_source: lexicons.Source = None) -> pd.DataFra
 
 
 # --------------------------------------------------------------------------- rates
+def _check_doc(doc, func: str) -> None:
+    if not isinstance(doc, Document):
+        raise InputError(f"{func}: expected a Document (corpus.load or corpus.from_text), "
+                         f"got {type(doc).__name__}")
+
+
 def _check_by(by: Iterable[str], allowed: Sequence[str], func: str) -> list[str]:
     if isinstance(by, str):
         by = (by,)
@@ -627,6 +636,7 @@ def density(doc: Document, by: Sequence[str] = ("category",), *,
         >>> d.loc[d["category"] == "booster", ["n", "words", "per_1000"]].values.tolist()
         [[2.0, 7.0, 285.7142857142857]]
     """
+    _check_doc(doc, "density")
     by = _check_by(by, GROUPINGS, "density")
     lex = lexicon(lexicon_source)
     found = markers(doc, lexicon_source)
@@ -672,6 +682,7 @@ def balance(doc: Document, by: Sequence[str] = ("section",), *,
         >>> stance.balance(doc, by=())[["boosters", "hedges", "booster_share"]].values.tolist()
         [[2.0, 1.0, 0.6666666666666666]]
     """
+    _check_doc(doc, "balance")
     by = _check_by(by, ("section", "voice"), "balance")
     d = density(doc, by=("category", *by), lexicon_source=lexicon_source)
     wide = {}
@@ -721,6 +732,7 @@ def top_sentences(doc: Document, category: str = "booster", n: int = TOP_SENTENC
         >>> stance.top_sentences(doc)[["sentence_id", "n_markers"]].values.tolist()
         [[0, 2]]
     """
+    _check_doc(doc, "top_sentences")
     lex = lexicon(lexicon_source)
     if category not in lex.categories:
         known = ", ".join(lex.categories)

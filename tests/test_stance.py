@@ -262,6 +262,17 @@ def test_lexicon_missing_entry_key(drop):
         stance.lexicon(data)
 
 
+def test_lexicon_of_the_wrong_type():
+    with pytest.raises(LexiconError, match="expected a path or a mapping"):
+        stance.lexicon(42)
+
+
+@pytest.mark.parametrize("func", [stance.markers, stance.density, stance.balance, stance.top_sentences])
+def test_measures_reject_a_string(func):
+    with pytest.raises(InputError, match="expected a Document"):
+        func("It may rain.")
+
+
 def test_lexicon_missing_top_level_key():
     data = _lexicon()
     del data["categories"]
