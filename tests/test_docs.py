@@ -6,8 +6,8 @@ longer exists). These tests read every place a reader looks and check:
 - ``analysis.<module>.<name>`` and ``<module>.<name>`` in backticks resolve;
 - code in notebooks and in fenced Python blocks uses only attributes that
   exist on the ``analysis`` modules it imports;
-- ``python -m analysis <command> --option`` names a command and options the
-  command line has; ``make <target>`` names a target of the Makefile;
+- ``python -m analysis <command> --option`` and ``make <target>``, in inline
+  code or a code block, name a command, options and a target that exist;
 - repository paths in backticks (``analysis/lexicons/frames.yml``) exist.
 """
 
@@ -38,7 +38,7 @@ _BACKTICKED = re.compile(r"`([^`\n]+)`")
 _DOTTED = re.compile(r"^(?:analysis\.)?([a-z_]+)\.([A-Za-z_][A-Za-z0-9_]*)(?:\(.*\))?$")
 _FENCE = re.compile(r"```(\w*)\n(.*?)```", re.S)
 _COMMAND = re.compile(r"python -m analysis ([a-z]+)([^`\n|;&]*)")
-_MAKE = re.compile(r"\bmake (?:-C \S+ )?([a-z][a-z-]*)")
+_MAKE = re.compile(r"(?:^|[\s;&(])make (?:-C \S+ )?([a-z][a-z-]*)", re.M)
 _OPTION = re.compile(r"(?<!\S)(--[a-z][a-z-]*)")
 
 
@@ -124,9 +124,16 @@ def test_backticked_names_exist(where, text):
     assert not missing, f"{where}: names not in the package: {missing}"
 
 
+def code_spans(text: str) -> list[str]:
+    """Inline code and fenced blocks other than Python: where commands are written."""
+    fenced = [code for lang, code in _FENCE.findall(text) if lang not in {"python", "py", "pycon", "json"}]
+    return fenced + _BACKTICKED.findall(_FENCE.sub("", text))
+
+
 @pytest.mark.parametrize("where, text", markdown_texts(), ids=lambda v: v if len(v) < 40 else None)
 def test_commands_and_make_targets_exist(where, text):
     commands, targets = subcommands(), make_targets()
+    text = "\n".join(code_spans(text))
     for name, rest in _COMMAND.findall(text):
         assert name in commands, f"{where}: no command 'python -m analysis {name}'"
         unknown = [o for o in _OPTION.findall(rest) if o not in commands[name]]
@@ -172,3 +179,16 @@ def test_the_figures_and_study_commands_are_documented_options():
     assert {"--text", "--out", "--seed", "--only", "--build"} <= commands["figures"]
     assert {"--text", "--out", "--html", "--no-figures"} <= commands["study"]
     assert {"figures", "test", "study", "setup"} <= make_targets()
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        ("Run `make figures TEXT=a.txt`.", ["figures"]),
+        ("```sh\ncd x && make -C /repo study\n```", ["study"]),
+        ("These rules make sense; make clear what counts.", []),
+        ("`python -m analysis figures --out d` then prose make nothing", []),
+    ],
+)
+def test_make_targets_are_read_only_from_code(text, found):
+    assert _MAKE.findall("\n".join(code_spans(text))) == found
