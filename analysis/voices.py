@@ -104,6 +104,10 @@ SUBJECT_WINDOW_CHARS = 120
 #: Paragraphs back, besides the pronoun's own, searched for its antecedent:
 #: "He specified," follows a block quotation that follows "Naryshkin said,".
 ANAPHORA_MAX_PARAGRAPHS = 3
+#: Characters after a quotation ending in a comma within which a cue makes it
+#: direct speech ("“…,” a senior official told reporters"): a reporting clause
+#: of up to about six words (Quirk et al. 1985, 14.29).
+REPORTING_CLAUSE_CHARS = 40
 #: Voice of the author's own words and of scare quotes.
 AUTHOR = "author"
 #: Voice of a quotation whose speaker cannot be found.
@@ -235,15 +239,18 @@ class _Quote:
     unclosed: bool = False
 
 
-def _role(norm: str, body: str, i: int, lo: int, hi: int) -> str:
-    """'open', 'close', 'apostrophe' or 'maybe_close' for the mark at ``i``."""
+def _role(norm: str, body: str, i: int, j: int, lo: int, hi: int) -> str:
+    """'open', 'close', 'apostrophe', 'maybe_close' or 'toggle' for the mark at ``i:j``."""
     prev = norm[i - 1] if i > lo else "\n"
-    nxt = norm[i + 1] if i + 1 < hi else "\n"
-    glyph = body[i]
-    other = "'" if norm[i] == '"' else '"'
+    nxt = norm[j] if j < hi else "\n"
+    glyph = body[i:j]
+    if glyph == "``":
+        return "open"
+    double = j - i == 2 or norm[i] == '"'
+    other = "'" if double else '"'
     open_ctx = (prev in _OPENERS_BEFORE or prev == other) and not nxt.isspace()
     close_ctx = not prev.isspace() and (nxt in _CLOSERS_AFTER or nxt == other or nxt == "\n")
-    if norm[i] == "'":
+    if not double:
         if prev.isalnum() and nxt.isalnum():
             return "apostrophe"
         if open_ctx and not close_ctx:
@@ -262,25 +269,29 @@ def _role(norm: str, body: str, i: int, lo: int, hi: int) -> str:
     return "toggle"
 
 
-# Double marks, and single marks not standing between two word characters
-# (those are apostrophes: Russia's, don't).
-_MARK = re.compile(r"\"|'(?!(?<=\w')\w)")
+# Double marks (also typed as two apostrophes or two backticks), and single
+# marks not standing between two word characters (apostrophes: Russia's, don't).
+_MARK = re.compile(r"``|''|\"|'(?!(?<=\w')\w)")
 
 
-def _scan(doc: Document) -> tuple[list[_Quote], list[tuple[int, str, int, str]]]:
+def _mark_end(norm: str, i: int) -> int:
+    return i + 2 if norm.startswith(("''", "``"), i) else i + 1
+
+
+def _scan(doc: Document) -> tuple[list[_Quote], list[tuple[int, int, str, int, str]]]:
     """Pair the quotation marks of every paragraph; return quotations and unmatched marks."""
     norm, body = doc.normalised, doc.body
     paras = doc.text_paragraphs
     quotes: list[_Quote] = []
-    bad: list[tuple[int, str, int, str]] = []
+    bad: list[tuple[int, int, str, int, str]] = []
     carry: _Quote | None = None
     for k, para in enumerate(paras):
         stack: list[tuple[int, str, int | None]] = []  # (offset, family, carried quote index)
         reopen = carry is not None
         for m in _MARK.finditer(norm, para.start, para.end):
-            i = m.start()
-            role = _role(norm, body, i, para.start, para.end)
-            family = "double" if norm[i] == '"' else "single"
+            i, j = m.span()
+            role = _role(norm, body, i, j, para.start, para.end)
+            family = "double" if j - i == 2 or norm[i] == '"' else "single"
             if role == "toggle":
                 role = "close" if any(f == family for _, f, _ in stack) else "open"
             if role == "apostrophe":
@@ -297,27 +308,27 @@ def _scan(doc: Document) -> tuple[list[_Quote], list[tuple[int, str, int, str]]]
                 continue
             if not any(f == family for _, f, _ in stack):
                 if role == "close" and family == "double":
-                    bad.append((i, "closing", para.index, "closing mark with no opening mark"))
+                    bad.append((i, j, "closing", para.index, "closing mark with no opening mark"))
                 continue
             while stack[-1][1] != family:
                 o, f, _ = stack.pop()
-                bad.append((o, "opening", para.index, "opening mark closed by an outer quotation"))
+                bad.append((o, _mark_end(norm, o), "opening", para.index, "opening mark closed by an outer quotation"))
             start, _, carried = stack.pop()
             if carried is not None:
                 q = quotes[carried]
-                q.end, q.para_end = i + 1, para.index
+                q.end, q.para_end = j, para.index
             else:
-                quotes.append(_Quote(start, i + 1, family, len(stack), None, para.index, para.index))
+                quotes.append(_Quote(start, j, family, len(stack), None, para.index, para.index))
         if carry is not None:  # the next paragraph did not reopen the carried quotation
             carry.unclosed = True
             quotes.append(carry)
-            bad.append((carry.start, "opening", carry.para_start,
+            bad.append((carry.start, _mark_end(norm, carry.start), "opening", carry.para_start,
                         "quotation not closed; taken to run to the end of the paragraph"))
             carry = None
         nxt = paras[k + 1] if k + 1 < len(paras) else None
         outer = next((s for s in stack if s[1] == "double"), None)
         continues = (outer is not None and nxt is not None and nxt.section == para.section
-                     and norm[nxt.start] == '"')
+                     and norm.startswith(('"', "''", "``"), nxt.start))
         for o, f, carried in stack:
             if continues and (o, f, carried) == outer:
                 if carried is not None:
@@ -329,14 +340,14 @@ def _scan(doc: Document) -> tuple[list[_Quote], list[tuple[int, str, int, str]]]
             if carried is not None:
                 q = quotes[carried]
                 q.end, q.para_end, q.unclosed = para.end, para.index, True
-                bad.append((q.start, "opening", q.para_start,
+                bad.append((q.start, _mark_end(norm, q.start), "opening", q.para_start,
                             "quotation not closed; taken to run to the end of the paragraph"))
             elif f == "double" and (o, f, carried) == outer:
                 quotes.append(_Quote(o, para.end, f, 0, None, para.index, para.index, unclosed=True))
-                bad.append((o, "opening", para.index,
+                bad.append((o, _mark_end(norm, o), "opening", para.index,
                             "quotation not closed; taken to run to the end of its paragraph"))
             else:
-                bad.append((o, "opening", para.index, "opening mark with no closing mark"))
+                bad.append((o, _mark_end(norm, o), "opening", para.index, "opening mark with no closing mark"))
     quotes.sort(key=lambda q: (q.start, -q.end))
     _nest(quotes)
     return quotes, bad
@@ -378,7 +389,9 @@ def _mask(norm: str, spans) -> str:
 
 _TOKEN = re.compile(r"\S+")
 _EDGE_PUNCT = ",;:!?()[]\"'\x00"
-_NAME_WORD = re.compile(r"^(?:[A-Z][\w'-]*[a-z][\w'-]*|[A-Z]\.)$")
+# A capitalised word with a lower-case letter ("Lavrov", "McCain", "O'Brien"),
+# not a contraction or possessive ("I'm", "Putin's"), or an initial ("K.").
+_NAME_WORD = re.compile(r"^(?:(?=[^']*[a-z])[A-Z][\w-]*(?:'[A-Z][\w-]*)?|[A-Z]\.)$")
 _YEAR = re.compile(r"^\d{4}$")
 
 
@@ -739,6 +752,8 @@ def _attribute(doc: Document, lex: _Lexicon) -> tuple[pd.DataFrame, pd.DataFrame
             if hit:
                 qkind, cue = "inline", hit[0].cue
                 _, speaker, kind = hit
+            elif _reporting_clause(norm, q, resolved, cue_pos, lo, hi):
+                qkind, cue = "inline", _reporting_clause(norm, q, resolved, cue_pos, lo, hi).cue
             elif n_words <= SCARE_MAX_WORDS:
                 qkind = "scare"
             elif _first_cue(cues_any, cue_pos, lo, hi, any_speaker=True):
@@ -815,12 +830,12 @@ def _unmatched_frame(doc: Document, bad) -> pd.DataFrame:
         return _EMPTY_UNMATCHED.copy()
     bad = sorted(bad)
     return pd.DataFrame({
-        "start": np.array([o for o, _, _, _ in bad], dtype="int64"),
-        "end": np.array([o + 1 for o, _, _, _ in bad], dtype="int64"),
-        "mark": np.array([doc.body[o] for o, _, _, _ in bad], dtype=object),
-        "role": np.array([r for _, r, _, _ in bad], dtype=object),
-        "paragraph": np.array([p for _, _, p, _ in bad], dtype="int64"),
-        "note": np.array([n for _, _, _, n in bad], dtype=object),
+        "start": np.array([o for o, _, _, _, _ in bad], dtype="int64"),
+        "end": np.array([e for _, e, _, _, _ in bad], dtype="int64"),
+        "mark": np.array([doc.body[o:e] for o, e, _, _, _ in bad], dtype=object),
+        "role": np.array([r for _, _, r, _, _ in bad], dtype=object),
+        "paragraph": np.array([p for _, _, _, p, _ in bad], dtype="int64"),
+        "note": np.array([n for _, _, _, _, n in bad], dtype=object),
     })
 
 
@@ -841,8 +856,37 @@ def _is_block(norm: str, q: _Quote, paras: dict) -> bool:
     return q.start == first.start and not norm[q.end:last.end].strip(" .,;:\u2026\n")
 
 
+def _reporting_clause(norm: str, q: _Quote, resolved, cue_pos, lo: int, hi: int):
+    """A cue framing the quotation as direct speech even without a subject, or None.
+
+    Either the cue ends right before it, followed only by a comma or colon
+    ("I'm told: “...”"), or the quotation ends with a comma, question or
+    exclamation mark inside its marks and a cue follows within
+    :data:`REPORTING_CLAUSE_CHARS` characters ("“We will,” I'm told."): the
+    reporting clauses of Quirk et al. (1985, 14.29).
+    """
+    before = _last_any_cue(resolved, cue_pos, lo, q.start)
+    if before is not None and norm[before.end:q.start].strip() in ("", ",", ":"):
+        return before
+    inner = norm[q.start:q.end].strip("'\"` ")
+    if inner and inner[-1] in ",?!":
+        after = _first_cue(resolved, cue_pos, q.end, min(hi, q.end + REPORTING_CLAUSE_CHARS), any_speaker=True)
+        if after is not None:
+            return after[0]
+    return None
+
+
+def _last_any_cue(resolved, cue_pos, lo: int, hi: int):
+    k = bisect_right(cue_pos, hi) - 1
+    while k >= 0 and resolved[k][0].start >= lo:
+        if resolved[k][0].end <= hi:
+            return resolved[k][0]
+        k -= 1
+    return None
+
+
 def _reads_as_speech(norm: str, q: _Quote, sent_start: int) -> bool:
-    inner = norm[q.start + 1:q.end - 1].rstrip("'\" ")
+    inner = norm[q.start:q.end].strip("'\"` ")
     return q.start == sent_start or q.unclosed or (bool(inner) and inner[-1] in _TERMINAL)
 
 

@@ -173,6 +173,14 @@ TINY = [
     ("Putin quipped, \u201cWe help.\u201d",  # "quipped" is not a packaged cue: short, no cue -> scare
      [("\u201cWe help.\u201d", None, "scare", "author")]),
     ("Russia\u2019s view, the peoples\u2019 choice and the U.S.\u2019 plan don\u2019t match.", []),
+    ("''We will win,'' Smith said.",  # two apostrophes typed for a double mark
+     [("''We will win,''", "Smith", "inline", "smith")]),
+    ("``We will win,'' Smith said.",  # backticks as the opening mark
+     [("``We will win,''", "Smith", "inline", "smith")]),
+    ("House Speaker Nancy Pelosi said, \u201cWe will pass it.\u201d",
+     [("\u201cWe will pass it.\u201d", "Nancy Pelosi", "inline", "nancy_pelosi")]),
+    ("\u201cWe will pass it,\u201d I\u2019m told.",  # "I'm" is no speaker's name
+     [("\u201cWe will pass it,\u201d", None, "inline", "unattributed")]),
 ]
 
 
