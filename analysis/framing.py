@@ -15,6 +15,7 @@ Boydstun et al. 2014 supplies the generic dimensions). The codebook is data:
         terms: [...]              # word forms and multi-word expressions
         inflected: [...]          # optional: matched in every inflection
         rationale/notes/entman_function/boydstun_dimension/literature: ...
+    exclude: [...]                # optional: phrases that signal no frame
 
 Matching rules (each one tested in ``tests/test_framing.py``):
 
@@ -38,7 +39,10 @@ Matching rules (each one tested in ``tests/test_framing.py``):
    regular expressions); the words of a match are consumed, so a multi-word
    expression is counted once and its parts are not counted again, and no
    stretch of text counts for two terms. Punctuation between words breaks a
-   multi-word expression, and so does a sentence boundary.
+   multi-word expression, and so does a sentence boundary. Phrases under
+   ``exclude`` take part in this competition and are then dropped, so
+   "Chinese Communist Party" (a present-day institution) hides its word
+   "communist" from the historical-memory frame.
 6. **One frame per word form**: a term listed under two frames, or two
    inflected terms with the same stem in different frames, is a codebook
    error (:class:`analysis.errors.LexiconError`).
@@ -93,7 +97,9 @@ KWIC_PER_FRAME = 3
 FRAME_KEYS = ("label", "definition", "terms", "inflected", "rationale", "notes",
               "entman_function", "boydstun_dimension", "literature")
 #: Top-level keys of a codebook file.
-CODEBOOK_KEYS = ("meta", "frames")
+CODEBOOK_KEYS = ("meta", "frames", "exclude")
+#: Frame id given internally to ``exclude`` phrases (never a valid frame id).
+EXCLUDED = ""
 #: Language of the Snowball stemmer used for inflected terms.
 STEMMER_LANGUAGE = "english"
 
@@ -254,7 +260,17 @@ def _validate(data: Mapping, label: str) -> tuple[tuple[Frame, ...], dict, dict]
         frames.append(Frame(fid, _text(entry["label"], label, f"{where}.label"),
                             _text(entry["definition"], label, f"{where}.definition"),
                             lists["terms"], lists["inflected"], str(entry.get("rationale") or "").strip()))
+    excluded = data.get("exclude") or []
+    if not isinstance(excluded, list) or not all(isinstance(t, str) and t.strip() for t in excluded):
+        raise LexiconError(f"{label}: 'exclude' must be a list of non-empty strings")
+    for phrase in excluded:
+        words = term_words(phrase.strip())
+        if words in exact:
+            raise LexiconError(f"{label}: {phrase!r} is under 'exclude' and a term of {exact[words][0]!r}")
+        exact[words] = (EXCLUDED, phrase.strip())
     for words, (fid, term) in exact.items():
+        if fid == EXCLUDED:
+            continue
         hit = stemmed.get(tuple(stem(w) for w in words))
         if hit and hit[0] != fid:
             raise LexiconError(f"{label}: term {term!r} of {fid!r} is also matched by inflected term "
@@ -267,7 +283,8 @@ def _compiled(content: str, label: str) -> Codebook:
     data = json.loads(content)
     frames, exact, stemmed = _validate(data, label)
     lengths = tuple(sorted({len(k) for k in (*exact, *stemmed)}, reverse=True))
-    key = hashlib.sha256(json.dumps(data.get("frames"), sort_keys=True).encode("utf-8")).hexdigest()
+    content_of = {"frames": data.get("frames"), "exclude": data.get("exclude")}
+    key = hashlib.sha256(json.dumps(content_of, sort_keys=True).encode("utf-8")).hexdigest()
     return Codebook(frames, dict(data.get("meta") or {}, loaded_from=label), key, exact, stemmed, lengths)
 
 
@@ -440,8 +457,10 @@ def _match(doc: Document, cb: Codebook) -> pd.DataFrame:
             rows_n.append(m)
             rows_hit.append(found_hit[k])
             consumed = i + m
-    idx = np.array(rows_i, dtype="int64")
-    last = idx + np.array(rows_n, dtype="int64") - 1
+    kept = [j for j, hit in enumerate(rows_hit) if hit[0] != EXCLUDED]
+    rows_hit = [rows_hit[j] for j in kept]
+    idx = np.array(rows_i, dtype="int64")[kept]
+    last = idx + np.array(rows_n, dtype="int64")[kept] - 1
     starts, ends = u["start"][idx], u["end"][last]
     body = doc.body
     return pd.DataFrame({

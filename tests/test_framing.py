@@ -224,6 +224,8 @@ def frame(**entry):
         (frames_with(A=frame(terms=["x"])), "frame id 'A'"),
         (frames_with(a=frame(terms=["--"])), "has no words"),
         ({"frames": {}}, "'frames' must be a non-empty mapping"),
+        ({"frames": {"a": frame(terms=["war"])}, "exclude": ["War"]}, "'War' is under 'exclude' and a term of 'a'"),
+        ({"frames": {"a": frame(terms=["war"])}, "exclude": "peace"}, "'exclude' must be a list"),
         ({"meta": {}}, "missing required key"),
     ],
 )
@@ -303,7 +305,8 @@ def _plain_matcher(doc, cb):
             words = tuple(u[0] for u in window)
             hit = cb.exact.get(words) or cb.stemmed.get(tuple(framing.stem(w) for w in words))
             if hit:
-                out.append((hit[0], hit[1], window[0][1], window[-1][2]))
+                if hit[0] != framing.EXCLUDED:
+                    out.append((hit[0], hit[1], window[0][1], window[-1][2]))
                 i += n
                 break
         else:
@@ -333,3 +336,21 @@ def test_edited_codebook_file_is_compiled_again(tmp_path):
     stat = path.stat()
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
     assert framing.codebook(path).frame_ids == ["peace"]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # the excluded name consumes its words; the frame's term still counts elsewhere
+        ("The Chinese Communist Party kept communist ideals.", ["communist"]),
+        # an excluded phrase is matched with the same rules (case, longest match)
+        ("THE CHINESE COMMUNIST PARTY.", []),
+        # only the whole phrase is excluded
+        ("Chinese communist ideals.", ["communist"]),
+    ],
+)
+def test_excluded_phrases_signal_no_frame(make_doc, text, expected):
+    book = {"frames": {"history": frame(inflected=["communist"])}, "exclude": ["Chinese Communist Party"]}
+    table = framing.matches(make_doc(text), book)
+    assert table["text"].tolist() == expected
+    assert set(table["frame"]) <= {"history"}
