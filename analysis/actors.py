@@ -382,13 +382,13 @@ def _mentions(doc: Document, gaz: Gazetteer) -> pd.DataFrame:
     body = doc.body
     return pd.DataFrame(
         {
-            "actor": [actors[i] for i in idx],
-            "surface": [body[starts[i]:ends[i]] for i in idx],
+            "actor": pd.Series([actors[i] for i in idx], dtype=object),
+            "surface": pd.Series([body[starts[i]:ends[i]] for i in idx], dtype=object),
             "start": start[idx],
             "end": end[idx],
             "sentence_id": sid.astype("int64"),
             "section": sents["section"].to_numpy()[sid] if len(idx) else np.array([], dtype=object),
-            "kind": [kinds[i] for i in idx],
+            "kind": pd.Series([kinds[i] for i in idx], dtype=object),
         },
         columns=MENTION_COLUMNS,
     )
