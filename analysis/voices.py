@@ -92,6 +92,11 @@ SPEAKER_MAX_GAP = 3
 #: A name has at most this many capitalised words once titles are removed
 #: ("Li Zhanshu", "Sergey Lavrov"; "Mikhail Sergeyevich Gorbachev" has three).
 NAME_MAX_WORDS = 4
+#: Modifiers allowed between the article and a role noun ("the Cambodian
+#: delegate", "a senior Chinese official"): two adjectives and a nationality
+#: cover the noun phrases of news attribution (Bell 1991, *The Language of
+#: News Media*, ch. 10).
+ROLE_MAX_MODIFIERS = 3
 #: Appositives skipped between a subject and its cue ("Sergei Boyev, director
 #: general of Vympel, Russia's major weapons manufacturer, confirmed"): news
 #: style stacks at most two (Quirk et al. 1985, 17.65-17.93).
@@ -139,6 +144,7 @@ class _Lexicon:
     heads: dict  # last word -> tuple of word sequences (institution or document heads)
     document_heads: frozenset
     group_heads: frozenset
+    person_heads: frozenset
     pronoun_kind: dict
     not_names: frozenset
     prepositions: frozenset
@@ -183,7 +189,8 @@ def _phrase(phrase: str, label: str) -> tuple[str, re.Pattern]:
 
 def _build_lexicon(source: lexicons.Source) -> _Lexicon:
     required = ("cues", "speaker_phrases", "titles", "nationalities", "institution_heads",
-                "document_heads", "group_heads", "pronouns", "not_names", "prepositions", "passive")
+                "document_heads", "group_heads", "person_heads", "pronouns", "not_names", "prepositions",
+                "passive")
     data = lexicons.load(source, name="reporting", required=required)
     label = data["meta"]["loaded_from"]
     lists = {key: lexicons.string_list(data, key, label=label) for key in required if key != "pronouns"}
@@ -202,6 +209,7 @@ def _build_lexicon(source: lexicons.Source) -> _Lexicon:
         heads=_last_word_sequences(lists["institution_heads"] + lists["document_heads"]),
         document_heads=frozenset(lists["document_heads"]),
         group_heads=frozenset(w.lower() for w in lists["group_heads"]),
+        person_heads=frozenset(w.lower() for w in lists["person_heads"]),
         pronoun_kind={w.lower(): kind for kind, words in pronouns.items() for w in words},
         not_names=frozenset(lists["not_names"]),
         prepositions=frozenset(w.lower() for w in lists["prepositions"]),
@@ -439,6 +447,10 @@ def _subject_at(lex: _Lexicon, toks, words, end: int):
     found = _institution_at(lex, toks, words, end)
     if found:
         return found
+    if word in lex.person_heads:
+        found = _role_at(lex, toks, end)
+        if found:
+            return found
     if word.lower() in lex.group_heads and word.islower():
         k = end
         while k > 0 and end - k < 2 and toks[k - 1][1].isalpha() and toks[k - 1][1].islower() \
@@ -446,6 +458,17 @@ def _subject_at(lex: _Lexicon, toks, words, end: int):
             k -= 1
         return " ".join(t for _, t in toks[k:end + 1]), "group", k
     return _name_at(lex, toks, end)
+
+
+def _role_at(lex: _Lexicon, toks, end: int):
+    """A role noun with its article and modifiers: "a senior official", "the Cambodian delegate"."""
+    k = end
+    while k > 0 and end - k < ROLE_MAX_MODIFIERS and toks[k - 1][1].lower() not in _DETERMINERS \
+            and toks[k - 1][1].isalpha() and toks[k - 1][1].lower() not in lex.prepositions:
+        k -= 1
+    if k == 0 or toks[k - 1][1].lower() not in _DETERMINERS or _governed(lex, toks, k - 1):
+        return None
+    return " ".join(t for _, t in toks[k:end + 1]), "person", k - 1
 
 
 def _is_name_word(lex: _Lexicon, word: str) -> bool:
@@ -652,9 +675,14 @@ def _canonical_names(lex: _Lexicon, cues: list[_Cue], texts: np.ndarray, outside
     return out
 
 
-def _mentions(cues: list[_Cue], canon: dict, w: Document, outside: np.ndarray,
-              kinds: dict) -> tuple[list[int], list[str]]:
-    """Offsets and names of every mention, outside quotations, of a known speaker."""
+def _mentions(cues: list[_Cue], canon: dict, w: Document, outside: np.ndarray, kinds: dict,
+              lex: _Lexicon) -> tuple[list[int], list[str]]:
+    """Offsets and names of every mention, outside quotations, of a known speaker or a role.
+
+    A role is a role noun after an article ("The Cambodian delegate put the
+    problem plainly."): a person that a later "she said" can refer to. Roles
+    are added to ``kinds`` as persons.
+    """
     forms: dict[tuple, str] = {}
     for c in cues:
         if not c.speaker or c.kind in ("pronoun", "group"):
@@ -672,15 +700,22 @@ def _mentions(cues: list[_Cue], canon: dict, w: Document, outside: np.ndarray,
     for v in by_last.values():
         v.sort(key=lambda item: len(item[0]), reverse=True)
     texts, starts, _, _ = _token_arrays(w)
-    pos, names = [], []
+    found = []
     for i in np.flatnonzero(_isin(texts, by_last.keys()) & outside):
         for seq, name in by_last[texts[i]]:
             k = i - len(seq) + 1
             if k >= 0 and tuple(texts[k:i + 1]) == seq:
-                pos.append(int(starts[k]))
-                names.append(name)
+                found.append((int(starts[k]), name))
                 break
-    return pos, names
+    for i in np.flatnonzero(_isin(texts, lex.person_heads) & outside):
+        lo = max(0, i - ROLE_MAX_MODIFIERS - 1)
+        toks = [(0, t) for t in texts[lo:i + 1]]
+        role = _role_at(lex, toks, len(toks) - 1)
+        if role:
+            kinds.setdefault(role[0], "person")
+            found.append((int(starts[lo + role[2]]), role[0]))
+    found.sort()
+    return [p for p, _ in found], [n for _, n in found]
 
 
 def _attribute(doc: Document, lex: _Lexicon) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -699,7 +734,7 @@ def _attribute(doc: Document, lex: _Lexicon) -> tuple[pd.DataFrame, pd.DataFrame
     cues = _cues(doc, lex, masked, outside)
     canon = _canonical_names(lex, cues, texts, outside)
     kinds = _speaker_kinds(cues, canon)
-    mention_pos, mention_name = _mentions(cues, canon, doc, outside, kinds)
+    mention_pos, mention_name = _mentions(cues, canon, doc, outside, kinds, lex)
     all_starts = np.array([q.start for q in quotes], dtype="int64")
     all_ends = np.array([q.end for q in quotes], dtype="int64")
     n_words_all = (np.searchsorted(word_starts, all_ends) - np.searchsorted(word_starts, all_starts)).tolist()

@@ -179,6 +179,10 @@ TINY = [
      [("``We will win,''", "Smith", "inline", "smith")]),
     ("House Speaker Nancy Pelosi said, \u201cWe will pass it.\u201d",
      [("\u201cWe will pass it.\u201d", "Nancy Pelosi", "inline", "nancy_pelosi")]),
+    ("A senior official said, \u201cWe will not pay.\u201d",  # a role noun as the speaker
+     [("\u201cWe will not pay.\u201d", "senior official", "inline", "senior_official")]),
+    ("The Cambodian delegate spoke plainly. \u201cWe ask for notice,\u201d she said.",  # she -> the role
+     [("\u201cWe ask for notice,\u201d", "Cambodian delegate", "inline", "cambodian_delegate")]),
     ("\u201cWe will pass it,\u201d I\u2019m told.",  # "I'm" is no speaker's name
      [("\u201cWe will pass it,\u201d", None, "inline", "unattributed")]),
 ]
