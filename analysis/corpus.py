@@ -10,8 +10,9 @@ separates the article from the page furniture around it, using the rules in
 3. Parenthesised **editorial notes** before the first running paragraph go to
    ``meta["editorial_note"]``.
 4. The article ends before the **byline** (``meta["byline"]``) or, when there
-   is none, before the first paragraph matching an ``end_of_article`` rule
-   (share buttons, disclaimers, teasers, subscription appeals). Everything from
+   is none, before the first short paragraph (at most ``furniture_max_words``
+   words) matching an ``end_of_article`` rule (share buttons, disclaimers,
+   teasers, subscription appeals). Everything from
    there on is dropped and never analysed.
 5. Inside the body, a **heading** is a short, single-line, title-like block
    (see :data:`HEADING_MAX_WORDS`) followed by running text. Each heading
@@ -43,12 +44,16 @@ HEADING_MAX_WORDS = 10
 BINARY_CONTROL_SHARE = 0.01
 #: Bytes inspected for a NUL byte, the surest sign of a binary file.
 BINARY_SNIFF_BYTES = 8192
+#: Longest plausible word, in characters: a block longer than this many
+#: characters per allowed word cannot be a title or a heading.
+_MAX_WORD_CHARS = 30
 #: Label of a section that has no heading.
 UNTITLED = "(untitled)"
 
 _BLOCK_SEP = re.compile(r"\n[ \t]*\n\s*")
 _FINAL_PUNCT = tuple('.,;:!?"\'…)]')
-_WORD = re.compile(r"\w+(?:[-'.]\w+)*")
+_WORD = re.compile(r"\w")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -147,6 +152,7 @@ class Document:
 @dataclass(frozen=True)
 class _Rules:
     title_max_words: int
+    furniture_max_words: int
     editorial_note: tuple[re.Pattern, ...]
     byline: tuple[re.Pattern, ...]
     end_of_article: tuple[re.Pattern, ...]
@@ -171,11 +177,13 @@ def rules(source: lexicons.Source) -> _Rules:
     """Load and compile furniture rules (``None``: the packaged file)."""
     data = lexicons.load(source, name="furniture", required=("byline", "end_of_article"))
     label = data["meta"]["loaded_from"]
-    max_words = data.get("title_max_words", 20)
-    if not isinstance(max_words, int) or max_words < 1:
-        raise lexicons.LexiconError(f"{label}: 'title_max_words' must be a positive integer")
+    limits = {}
+    for key, default in (("title_max_words", 20), ("furniture_max_words", 60)):
+        limits[key] = data.get(key, default)
+        if not isinstance(limits[key], int) or isinstance(limits[key], bool) or limits[key] < 1:
+            raise lexicons.LexiconError(f"{label}: {key!r} must be a positive integer")
     return _Rules(
-        title_max_words=max_words,
+        **limits,
         editorial_note=_compile(data, "editorial_note", label),
         byline=_compile(data, "byline", label),
         end_of_article=_compile(data, "end_of_article", label),
@@ -200,18 +208,24 @@ def _trimmed(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
 
 
 def _n_words(text: str) -> int:
-    return len(_WORD.findall(text))
+    """Words separated by white space (the unit of the furniture and heading limits)."""
+    return len(text.split())
 
 
 def _title_like(text: str, max_words: int) -> bool:
+    if "\n" in text or len(text) > max_words * _MAX_WORD_CHARS:
+        return False
     norm = normalise(text)
     return (
-        "\n" not in text
-        and 0 < _n_words(norm) <= max_words
+        0 < _n_words(norm) <= max_words
         and not norm.endswith(_FINAL_PUNCT)
         and not norm.startswith(("(", '"', "'"))
         and (norm[0].isupper() or norm[0].isdigit())
     )
+
+
+def _short(text: str, max_words: int) -> bool:
+    return len(text) <= max_words * _MAX_WORD_CHARS and _n_words(text) <= max_words
 
 
 def _matches(patterns: tuple[re.Pattern, ...], text: str) -> bool:
@@ -261,7 +275,7 @@ def from_text(text: str, *, source: str = "<string>", sha256: str | None = None,
         if _matches(rule.byline, block(i)):
             meta["byline"], last = block(i), i
             break
-        if _matches(rule.end_of_article, block(i)):
+        if _short(block(i), rule.furniture_max_words) and _matches(rule.end_of_article, block(i)):
             last = i
             break
     meta["dropped_paragraphs"] = len(blocks) - last - (1 if meta["byline"] else 0)
@@ -323,7 +337,7 @@ def read_text(path: str | Path, *, encoding: str | None = None) -> tuple[str, st
     except UnicodeDecodeError as exc:
         hint = "" if encoding else "; pass encoding= (for example 'cp1252') if you know it"
         raise InputError(f"{path}: not {enc} text (byte 0x{data[exc.start]:02x} at offset {exc.start}){hint}") from None
-    controls = sum(1 for c in text if ord(c) < 32 and c not in "\t\n\r\f")
+    controls = len(_CONTROL.findall(text))
     if controls > BINARY_CONTROL_SHARE * len(text):
         raise InputError(f"{path}: looks like a binary file, not text")
     return text, hashlib.sha256(data).hexdigest(), enc

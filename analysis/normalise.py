@@ -17,6 +17,8 @@ Mappings (Unicode code points):
 
 from __future__ import annotations
 
+import re
+
 _SINGLE = "\u2018\u2019\u201a\u201b\u2032\u02bc"
 _DOUBLE = "\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb"
 _HYPHENS = "\u2010\u2011"
@@ -24,15 +26,17 @@ _DASHES = "\u2012\u2013\u2014\u2015\u2212"
 _SPACES = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
 
-TABLE = str.maketrans(
-    {
-        **{c: "'" for c in _SINGLE},
-        **{c: '"' for c in _DOUBLE},
-        **{c: "-" for c in _HYPHENS},
-        **{c: "\u2014" for c in _DASHES},
-        **{c: " " for c in _SPACES + _ZERO_WIDTH},
-    }
-)
+_MAP = {
+    **{c: "'" for c in _SINGLE},
+    **{c: '"' for c in _DOUBLE},
+    **{c: "-" for c in _HYPHENS},
+    **{c: "\u2014" for c in _DASHES},
+    **{c: " " for c in _SPACES + _ZERO_WIDTH},
+}
+TABLE = str.maketrans(_MAP)
+# One pass of a compiled pattern is much faster than str.translate on long
+# texts, where almost every character maps to itself.
+_SPECIAL = re.compile("[" + re.escape("".join(_MAP)) + "]")
 
 
 def normalise(text: str) -> str:
@@ -44,7 +48,9 @@ def normalise(text: str) -> str:
         >>> normalise("Russia\u2019s \u201cplug-in\u201d\u00a0alliance\u2013in")
         'Russia\\'s "plug-in" alliance—in'
     """
-    return text.translate(TABLE)
+    if text.isascii():
+        return text
+    return _SPECIAL.sub(lambda m: _MAP[m.group()], text)
 
 
 def fold(text: str) -> str:
@@ -53,4 +59,4 @@ def fold(text: str) -> str:
     Lower-casing can change the length of a few characters (for example
     "İ"); tokens are short, and ``norm`` is not used for offsets.
     """
-    return text.translate(TABLE).lower()
+    return normalise(text).lower()
