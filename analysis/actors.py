@@ -232,7 +232,8 @@ def _build(source: lexicons.Source) -> Gazetteer:
                             f"{label}: alias {alias!r} is listed for both {previous[0]!r} and {actor!r}")
                     if previous is None or previous[0] is None:
                         surfaces[key] = (actor, kind)
-                    folded.setdefault(_fold(variant.rstrip("-")), actor)
+                    if not variant.isupper():  # acronyms ("US") match only as written
+                        folded.setdefault(_fold(variant.rstrip("-")), actor)
     plain = [s for s in surfaces if not s.endswith("-")]
     combining = [s[:-1] for s in surfaces if s.endswith("-")]
     alternatives = []
@@ -280,8 +281,8 @@ def gazetteer(source: lexicons.Source = None) -> pd.DataFrame:
 def resolve(name: str, source: lexicons.Source = None) -> str | None:
     """Map a surface name to an actor id, or ``None``.
 
-    First an exact look-up, case-insensitive, after dropping a leading "the"
-    and a possessive ending; otherwise the actors mentioned inside the phrase,
+    First an exact look-up after dropping a leading "the" and a possessive
+    ending (case-insensitive, except for acronyms: "us" is not "US"); otherwise the actors mentioned inside the phrase,
     the most specific by :data:`RESOLVE_PREFERENCE`, then the longest
     surface, then the last (the head of an English noun phrase comes last:
     "Russian ambassador to the U.S. Anatoly Antonov" is Antonov).
@@ -303,7 +304,8 @@ def resolve(name: str, source: lexicons.Source = None) -> str | None:
     gaz = build(source)
     text = _SPACE.sub(" ", normalise(name)).strip()
     text = _POSSESSIVE.sub("", _LEADING.sub("", text)).strip()
-    hit = gaz.folded.get(text.casefold())
+    exact = gaz.surfaces.get(text, (None, None))[0]
+    hit = exact or gaz.folded.get(text.casefold())
     if hit is not None:
         return hit
     found = []

@@ -23,6 +23,8 @@ from analysis.errors import LexiconError
         ("A Chinese commentator Kong Jun", "kong_jun"),
         ("Nikkei Asian Review", "nikkei_asian_review"),
         ("the West", "west"),
+        ("US", "united_states"),
+        ("us", None),
         ("Hamlet", None),
         ("", None),
     ],
