@@ -45,6 +45,7 @@ import importlib
 import json
 import logging
 import sys
+import warnings
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
@@ -255,9 +256,12 @@ def _run_dask(refs, funcs, *, workers: int, scheduler, partition_size: int, prog
     from distributed import Client, LocalCluster
 
     if scheduler is None:
-        with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                          dashboard_address=None, silence_logs=logging.ERROR) as cluster, \
-                Client(cluster) as client:
+        with warnings.catch_warnings():
+            # without a dashboard the scheduler's HTTP server still tries port 8787 first
+            warnings.filterwarnings("ignore", message=r"Port \d+ is already in use")
+            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                   dashboard_address=None, silence_logs=logging.ERROR)
+        with cluster, Client(cluster) as client:
             return _gather(client, delayed, sizes, progress)
     if isinstance(scheduler, str):
         try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import warnings
 
 import pandas as pd
 import pytest
@@ -12,9 +13,9 @@ import pytest
 from analysis import batch, cli, corpus, figures
 from analysis.errors import InputError
 
-#: Measures run in the comparisons below (every registered measure whose module has landed).
-MEASURES = ("documents", "sentences", "framing", "framing_density", "actors", "stance",
-            "stance_density", "voices")
+#: Measures run in the comparisons below: every registered measure.
+MEASURES = ("documents", "sentences", "framing", "framing_density", "actors", "sentiment",
+            "sentiment_scores", "stance", "stance_density", "voices")
 META = ["title", "author", "outlet", "date"]
 
 GOOD = "A Title Line\n\nRussia and China signed a treaty. The West objected.\n"
@@ -48,8 +49,11 @@ def serial(sample):
 def cluster_client():
     from distributed import Client, LocalCluster
 
-    with LocalCluster(processes=True, n_workers=2, threads_per_worker=1, dashboard_address=None,
-                      silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r"Port \d+ is already in use")
+        cluster = LocalCluster(processes=True, n_workers=2, threads_per_worker=1, dashboard_address=None,
+                               silence_logs=logging.ERROR)
+    with cluster, Client(cluster) as client:
         yield client
 
 
