@@ -26,11 +26,13 @@ Execution
 
 Bad documents
     A document that cannot be read or parsed, or on which a measure raises an
-    :class:`~analysis.errors.AnalysisError`, is reported in the result's
+    :class:`~analysis.errors.InputError`, is reported in the result's
     ``errors`` table (``doc_id``, ``path``, ``measure``, ``error``) and
     contributes to no table; the other documents' results are kept. Unless
     ``skip_bad`` is true, :func:`analyse` then raises an
-    :class:`~analysis.errors.InputError` naming the first bad document.
+    :class:`~analysis.errors.InputError` naming the first bad document. A
+    malformed lexicon or codebook (:class:`~analysis.errors.LexiconError`)
+    stops the run at once: it concerns every document, not one.
 
 Reference:
     Rocklin, M. (2015). Dask: Parallel computation with blocked algorithms and
@@ -53,7 +55,7 @@ import pandas as pd
 
 from analysis import __version__
 from analysis.corpus import Corpus, Document, DocumentRef, load_corpus
-from analysis.errors import AnalysisError, InputError
+from analysis.errors import InputError
 
 #: Measure name -> ``"module:function"`` of a single-document measure; each
 #: function takes a :class:`~analysis.corpus.Document` first and returns a
@@ -176,16 +178,21 @@ def fingerprint(documents: pd.DataFrame) -> str:
 
 
 def _analyse_document(ref: DocumentRef, funcs) -> tuple[str, dict[str, pd.DataFrame], list[tuple]]:
-    """Run every measure on one document; errors come back as rows, never raised."""
+    """Run every measure on one document; its input errors come back as rows.
+
+    Only :class:`InputError` (this document cannot be analysed) is caught; a
+    bad lexicon or codebook (:class:`~analysis.errors.LexiconError`) or a bug
+    stops the whole run, since it would fail on every document alike.
+    """
     try:
         doc = ref.load()
-    except AnalysisError as exc:
+    except InputError as exc:
         return ref.doc_id, {}, [(ref.doc_id, ref.origin, "load", _what(exc, ref.origin))]
     tables, errors = {}, []
     for name, func, kwargs in funcs:
         try:
             table = func(doc, **kwargs)
-        except AnalysisError as exc:
+        except InputError as exc:
             errors.append((ref.doc_id, ref.origin, name, _what(exc, ref.origin)))
             continue
         table = table.reset_index(drop=True).drop(columns="doc_id", errors="ignore")

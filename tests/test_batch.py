@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from analysis import batch, cli, corpus, figures
-from analysis.errors import InputError
+from analysis.errors import InputError, LexiconError
 
 #: Measures run in the comparisons below: every registered measure.
 MEASURES = ("documents", "sentences", "framing", "framing_density", "actors", "sentiment",
@@ -168,11 +168,9 @@ def test_a_document_that_fails_to_parse_is_reported(tmp_path, workers, scheduler
 
 
 def test_a_measure_failing_on_one_document_drops_that_document_only(monkeypatch):
-    from analysis.errors import AnalysisError
-
     def picky(doc):
         if "Moscow" in doc.body:
-            raise AnalysisError(f"{doc.meta['source']}: no treaty here")
+            raise InputError(f"{doc.meta['source']}: no treaty here")
         return pd.DataFrame({"n": [len(doc.body)]})
 
     monkeypatch.setattr(batch, "measure", lambda name: picky if name == "picky" else None)
@@ -180,6 +178,15 @@ def test_a_measure_failing_on_one_document_drops_that_document_only(monkeypatch)
     out = batch.analyse(docs, ["picky"], skip_bad=True)
     assert out["picky"].values.tolist() == [["a", len(corpus.from_text(GOOD).body)]]
     assert out.errors.values.tolist() == [["b", "<table>#b", "picky", "no treaty here"]]
+
+
+@pytest.mark.parametrize("scheduler", [None, "synchronous"])
+def test_a_bad_codebook_stops_the_run_at_once(sample, tmp_path, scheduler):
+    bad = tmp_path / "frames.yml"
+    bad.write_text("meta: {title: t}\nframes: 12\n", encoding="utf-8")
+    with pytest.raises(LexiconError, match="frames.yml"):
+        batch.analyse(sample, ["framing"], options={"framing": {"codebook": bad}}, scheduler=scheduler,
+                      skip_bad=True)
 
 
 def test_empty_per_document_tables_do_not_change_dtypes():
