@@ -22,7 +22,8 @@ same text, it times
 It prints medians over the repeats in words per second (words as counted by
 the suite), the ratios serial / NLTK and parallel / serial, and the peak
 resident memory (``ru_maxrss``) of each worker process and of this process.
-``--profile`` adds each measure alone, serially, to show where the time goes.
+``--profile`` adds each measure alone, serially (one run each), to show where
+the time goes; ``documents`` alone is reading, parsing and tokenising.
 Targets (corpus issue): serial >= NLTK, parallel >= 1.7 x serial with 2
 workers, < 400 MB peak per worker.
 """
@@ -31,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import resource
 import statistics
 import sys
@@ -96,6 +98,7 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="also time each measure alone")
     args = parser.parse_args()
     measures = available(args.measures)
+    load = os.getloadavg()  # the machines are shared: other jobs slow every run alike
 
     texts = benchcorpus.articles(benchcorpus.million_word_text(words=args.words, path=args.data))
     with tempfile.TemporaryDirectory() as tmp:
@@ -142,10 +145,11 @@ def main() -> None:
               f"(it holds every result table)")
         if args.profile:
             print(f"{'measure alone, serial':<48} {'seconds':>8} {'words/s':>10}")
-            for name in ["documents", *measures]:
-                secs = statistics.median(timed(lambda: batch.analyse(docs, [name]), args.repeats))
+            for name in ["documents", *measures]:  # one run each: a breakdown, not a target
+                secs = timed(lambda: batch.analyse(docs, [name]), 1)[0]
                 print(f"{name:<48} {secs:>8.2f} {n_words / secs:>10,.0f}")
-        print(f"(medians of {args.repeats}; partition size {args.partition_size})")
+        print(f"(medians of {args.repeats}; partition size {args.partition_size}; {os.cpu_count()} CPUs; "
+              f"load average at start {load[0]:.1f}, at end {os.getloadavg()[0]:.1f})")
 
 
 if __name__ == "__main__":
