@@ -599,6 +599,21 @@ class Citations:
         """The caption recorded for a figure ('' when unknown)."""
         return self.entries.get(figure_id, {}).get("caption", "")
 
+    def show(self, figure_id: str, *, width: int = 480) -> None:
+        """Display a figure (its PNG) and its caption in a notebook, recording it as cited.
+
+        Args:
+            figure_id: the id.
+            width: display width in pixels (the file itself is not changed).
+        """
+        from IPython.display import Image, Markdown, display
+
+        reference = self(figure_id)
+        path = self.path(figure_id)
+        if path is not None:
+            display(Image(filename=str(path), width=width))
+        display(Markdown(f"**{reference}.** {self.caption(figure_id)}"))
+
     def expected(self) -> list[str]:
         """Ids the study should cite: entries of earlier notebooks, by notebook then id."""
         rows = [(e.get("notebook") or "", figure_id) for figure_id, e in self.entries.items()
