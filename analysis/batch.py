@@ -98,7 +98,8 @@ class Results(dict):
         metadata: the corpus metadata table the results were merged with.
     """
 
-    def __init__(self, tables: Mapping[str, pd.DataFrame], errors: pd.DataFrame, metadata: pd.DataFrame):
+    def __init__(self, tables: Mapping[str, pd.DataFrame], errors: pd.DataFrame,
+                 metadata: pd.DataFrame):
         super().__init__(tables)
         self.errors = errors
         self.metadata = metadata
@@ -133,7 +134,8 @@ def measure(name: str) -> Callable[..., pd.DataFrame]:
     try:
         return getattr(importlib.import_module(module), func)
     except (ImportError, AttributeError) as exc:
-        raise InputError(f"measure {name!r} needs {MEASURES[name]}, which is not available ({exc})") from None
+        raise InputError(f"measure {name!r} needs {MEASURES[name]}, which is not available "
+                         f"({exc})") from None
 
 
 def document_summary(doc: Document) -> pd.DataFrame:
@@ -274,7 +276,8 @@ def _run_dask(refs, funcs, *, workers: int, scheduler, partition_size: int, prog
         try:
             client = Client(scheduler, timeout=CONNECT_TIMEOUT)
         except (OSError, TimeoutError) as exc:
-            raise InputError(f"cannot connect to the Dask scheduler at {scheduler} ({exc})") from None
+            raise InputError(f"cannot connect to the Dask scheduler at {scheduler} "
+                             f"({exc})") from None
         with client:
             return _gather(client, delayed, sizes, progress)
     if isinstance(scheduler, Client):

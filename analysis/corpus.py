@@ -529,7 +529,8 @@ def _file_refs(files: list[Path], doc_ids: list[str], encoding, furniture):
 
 def _table_refs(table: pd.DataFrame, label: str, text_column: str, furniture):
     if text_column not in table.columns:
-        raise InputError(f"{label}: no text column {text_column!r} (columns: {', '.join(map(str, table.columns))})")
+        columns = ", ".join(map(str, table.columns))
+        raise InputError(f"{label}: no text column {text_column!r} (columns: {columns})")
     refs, errors = [], []
     for doc_id, text in zip(table["doc_id"], table[text_column]):
         origin = f"{label}#{doc_id}"
@@ -543,8 +544,8 @@ def _table_refs(table: pd.DataFrame, label: str, text_column: str, furniture):
 
 
 def load_corpus(source, *, skip_bad: bool = False, metadata=None, text_column: str = "text",
-                id_column: str = "doc_id", pattern: str = CORPUS_PATTERN, encoding: str | None = None,
-                furniture: lexicons.Source = None) -> Corpus:
+                id_column: str = "doc_id", pattern: str = CORPUS_PATTERN,
+                encoding: str | None = None, furniture: lexicons.Source = None) -> Corpus:
     """Gather many documents and their metadata into a :class:`Corpus`.
 
     Args:
@@ -645,7 +646,8 @@ def _from_files(source, metadata, pattern: str, encoding, furniture):
         suffix = Path(pattern).suffix or ".txt"
         for doc_id in extra.loc[~extra["doc_id"].isin(seen), "doc_id"]:
             expected = str(folder / f"{doc_id}{suffix}") if folder is not None else where
-            errors.append((doc_id, expected, f"listed in {Path(where).name} but there is no such file"))
+            what = f"listed in {Path(where).name} but there is no such file"
+            errors.append((doc_id, expected, what))
         meta = meta.merge(extra, on="doc_id", how="left")
     refs, bad = _file_refs(files, doc_ids, encoding, furniture)
     return label, refs, meta, errors + bad

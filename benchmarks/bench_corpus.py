@@ -126,8 +126,9 @@ def main() -> None:
             k = args.workers * 2  # warm-up: imports and lexicons loaded on every worker
             warm = corpus.Corpus(docs.refs[:k], docs.metadata.iloc[:k])
             batch.analyse(warm, measures, scheduler=client, partition_size=1)
+            size = args.partition_size
             parallel = statistics.median(timed(
-                lambda: batch.analyse(docs, measures, scheduler=client, partition_size=args.partition_size),
+                lambda: batch.analyse(docs, measures, scheduler=client, partition_size=size),
                 args.repeats))
             worker_peaks = sorted(client.run(peak_rss_mb).values())
 
@@ -138,17 +139,20 @@ def main() -> None:
         for name, secs in rows:
             print(f"{name:<48} {secs:>8.2f} {n_words / secs:>10,.0f}")
         print(f"serial / NLTK: {base / serial:.2f} (target >= {TARGET_SERIAL_RATIO}); "
-              f"{args.workers} workers / serial: {serial / parallel:.2f} warm, {serial / cold:.2f} cold "
+              f"{args.workers} workers / serial: {serial / parallel:.2f} warm, "
+              f"{serial / cold:.2f} cold "
               f"(target >= {TARGET_SPEEDUP})")
         print(f"peak RSS per worker: {', '.join(f'{p:.0f}' for p in worker_peaks)} MB "
-              f"(target < {TARGET_PEAK_MB}); this process: {serial_peak:.0f} MB after the serial runs "
+              f"(target < {TARGET_PEAK_MB}); this process: {serial_peak:.0f} MB after the "
+              f"serial runs "
               f"(it holds every result table)")
         if args.profile:
             print(f"{'measure alone, serial':<48} {'seconds':>8} {'words/s':>10}")
             for name in ["documents", *measures]:  # one run each: a breakdown, not a target
                 secs = timed(lambda: batch.analyse(docs, [name]), 1)[0]
                 print(f"{name:<48} {secs:>8.2f} {n_words / secs:>10,.0f}")
-        print(f"(medians of {args.repeats}; partition size {args.partition_size}; {os.cpu_count()} CPUs; "
+        print(f"(medians of {args.repeats}; partition size {args.partition_size}; "
+              f"{os.cpu_count()} CPUs; "
               f"load average at start {load[0]:.1f}, at end {os.getloadavg()[0]:.1f})")
 
 
