@@ -40,11 +40,12 @@ folder) at once are refused.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from analysis import figures, paths
@@ -177,6 +178,35 @@ def _stored_index(notebook: Path, executed_index: int) -> int:
     return (executed_index if executed_index < injected_at else executed_index - 1) + 1
 
 
+def _last_started(notebook: Path, target: Path) -> str:
+    """", cell N (first line)" for the last cell that started running, from the executed copy."""
+    import nbformat
+
+    try:
+        cells = nbformat.read(target, as_version=4).cells
+    except Exception:  # no copy written yet: the kernel never started
+        return ""
+    started = [i for i, c in enumerate(cells) if c.get("metadata", {}).get("papermill", {}).get("start_time")]
+    if not started:
+        return ""
+    return f", cell {_stored_index(notebook, started[-1])} ({_first_line(cells[started[-1]].source)[:60]})"
+
+
+@contextlib.contextmanager
+def _environment(values: dict[str, str]) -> Iterator[None]:
+    """Set environment variables for the kernels started inside, then restore them."""
+    saved = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
 def execute(notebook: str | Path, *, text: str | Path, out: str | Path, seed: int = DEFAULT_SEED,
             build: str | Path | None = None, extra: dict | None = None) -> Path:
     """Execute one notebook with parameters; return the executed copy's path.
@@ -209,18 +239,17 @@ def execute(notebook: str | Path, *, text: str | Path, out: str | Path, seed: in
     target_dir.mkdir(parents=True, exist_ok=True)
     target = target_dir / notebook.name
     parameters = {"TEXT": str(text), "OUT": str(out), "SEED": int(seed), **(extra or {})}
-    for key, value in KERNEL_ENVIRONMENT.items():
-        os.environ.setdefault(key, value)
     sockets = tempfile.TemporaryDirectory(prefix="analysis-kernel-")
     config = Config()
     # Local (IPC) sockets in a private folder: no open TCP port, nothing written beside the notebook.
     config.KernelManager.transport = "ipc"
     config.KernelManager.connection_file = str(Path(sockets.name) / "kernel.json")
     try:
-        pm.execute_notebook(str(notebook), str(target), parameters=parameters, kernel_name=KERNEL,
-                            cwd=str(notebook.parent), progress_bar=False, log_output=False,
-                            start_timeout=START_TIMEOUT, execution_timeout=CELL_TIMEOUT,
-                            report_mode=False, config=config)
+        with _environment(KERNEL_ENVIRONMENT):
+            pm.execute_notebook(str(notebook), str(target), parameters=parameters, kernel_name=KERNEL,
+                                cwd=str(notebook.parent), progress_bar=False, log_output=False,
+                                start_timeout=START_TIMEOUT, execution_timeout=CELL_TIMEOUT,
+                                report_mode=False, config=config)
     except pm.PapermillExecutionError as exc:
         cell = _stored_index(notebook, exc.cell_index)
         source = _first_line(exc.source)
@@ -229,7 +258,8 @@ def execute(notebook: str | Path, *, text: str | Path, out: str | Path, seed: in
                             f"{': ' + error[:200] if error else ''} (traceback in {target})") from None
     except Exception as exc:  # kernel died, timed out or could not start
         detail = _first_line(str(exc)) or type(exc).__name__
-        raise NotebookError(f"{notebook.name}: {type(exc).__name__}: {detail[:200]} "
+        where = _last_started(notebook, target)
+        raise NotebookError(f"{notebook.name}{where}: {type(exc).__name__}: {detail[:200]} "
                             f"(executed copy: {target})") from None
     finally:
         sockets.cleanup()

@@ -8,6 +8,7 @@ failure), build folders, locks and the command line's error path.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -244,3 +245,31 @@ def test_make_passes_text_and_out_as_absolute_paths(tmp_path):
                             timeout=60)
     command = [line for line in result.stdout.splitlines() if "-m analysis figures" in line]
     assert command and '--text "/data/a.txt"' in command[0] and f'--out "{tmp_path}/figs"' in command[0]
+
+
+@pytest.mark.notebooks
+@pytest.mark.parametrize(
+    "body, error",
+    [
+        ("import time\ntime.sleep(30)", "CellTimeoutError"),
+        ("import os\nos._exit(1)", "DeadKernelError"),
+    ],
+)
+def test_timeout_or_dead_kernel_names_the_cell(tmp_path, monkeypatch, body, error):
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    write_notebook(folder, "01-stuck", "x = 1", body)
+    monkeypatch.setattr(pipeline, "CELL_TIMEOUT", 3)
+    with pytest.raises(pipeline.NotebookError) as info:
+        pipeline.run(text=PLAIN, out=tmp_path / "figs", folder=folder)
+    message = str(info.value)
+    assert message.startswith(f"01-stuck.ipynb, cell 5 ({body.splitlines()[0]})")
+    assert error in message and "\n" not in message
+
+
+def test_kernel_environment_is_restored(monkeypatch):
+    monkeypatch.setenv("PYTHONHASHSEED", "random")
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    with pipeline._environment(pipeline.KERNEL_ENVIRONMENT):
+        assert os.environ["PYTHONHASHSEED"] == "0" and os.environ["SOURCE_DATE_EPOCH"] == "0"
+    assert os.environ["PYTHONHASHSEED"] == "random" and "SOURCE_DATE_EPOCH" not in os.environ
