@@ -73,6 +73,7 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -227,9 +228,36 @@ def _packaged_lexicon() -> _Lexicon:
     return _build_lexicon(None)
 
 
+@lru_cache(maxsize=8)
+def _lexicon_file(path: str, mtime_ns: int) -> _Lexicon:
+    del mtime_ns  # part of the cache key: an edited file is compiled again
+    return _build_lexicon(path)
+
+
 def reporting_lexicon(source: lexicons.Source = None) -> _Lexicon:
-    """Load and compile the reporting-cue lexicon (``None``: packaged ``reporting.yml``)."""
-    return _packaged_lexicon() if source is None else _build_lexicon(source)
+    """Load and compile the reporting-cue lexicon once per file.
+
+    Args:
+        source: ``None`` for the packaged ``lexicons/reporting.yml``, a path to
+            a YAML file with the same keys, or a mapping (compiled each call).
+
+    Returns:
+        The compiled lexicon used by :func:`quotations`.
+
+    Raises:
+        LexiconError: a missing file, a missing key or a malformed list.
+
+    Example:
+        >>> "said" in reporting_lexicon().cues
+        True
+    """
+    if source is None:
+        return _packaged_lexicon()
+    if isinstance(source, (str, Path)):
+        path = Path(source).expanduser()
+        if path.is_file():
+            return _lexicon_file(str(path.resolve()), path.stat().st_mtime_ns)
+    return _build_lexicon(source)
 
 
 # --------------------------------------------------------------------------- marks
@@ -1074,7 +1102,12 @@ def voice_at(doc: Document, offsets) -> list[str]:
         >>> voices.voice_at(doc, [0, 14])[0]
         'author'
     """
-    pos = np.asarray(offsets if isinstance(offsets, np.ndarray) else list(offsets), dtype="int64")
+    try:
+        pos = np.asarray(offsets if isinstance(offsets, np.ndarray) else list(offsets), dtype="int64")
+    except (TypeError, ValueError):
+        raise InputError("voice_at: offsets must be integers (character offsets into doc.body)") from None
+    if pos.ndim != 1:
+        raise InputError("voice_at: offsets must be a flat sequence of integers")
     labels = np.array(_intervals(doc)[3], dtype=object)
     return labels[_codes(doc, pos)].tolist()
 

@@ -353,6 +353,24 @@ def test_bad_lexicon_file_names_the_file(make_doc, tmp_path):
         voices.quotations(make_doc("Putin said, \u201cWe help.\u201d"), reporting=path)
 
 
+@pytest.mark.parametrize("offsets", [["a"], [[1, 2]], None])
+def test_bad_offsets_are_an_input_error(make_doc, offsets):
+    with pytest.raises(InputError, match="offsets"):
+        voices.voice_at(make_doc("Putin said, \u201cWe help.\u201d"), offsets)
+
+
+def test_lexicon_file_is_compiled_once(make_doc, tmp_path):
+    path = tmp_path / "reporting.yml"
+    data = _packaged()
+    data["cues"].append("quipped")
+    import yaml
+    path.write_text(yaml.safe_dump({k: v for k, v in data.items() if k != "meta"} | {"meta": {"title": "t"}}),
+                    encoding="utf-8")
+    assert voices.reporting_lexicon(path) is voices.reporting_lexicon(str(path))
+    q = voices.quotations(make_doc("Putin quipped, \u201cWe help.\u201d"), reporting=path)
+    assert q["cue"].tolist() == ["quipped"]
+
+
 def test_not_a_document_is_an_input_error():
     with pytest.raises(InputError, match="Document"):
         voices.quotations("Putin said, \u201cWe help.\u201d")
