@@ -849,8 +849,8 @@ def _attribute(doc: Document, lex: _Lexicon) -> tuple[pd.DataFrame, pd.DataFrame
     return _frame(records), _unmatched_frame(doc, bad), _voice_spans(records)
 
 
-def _voice_spans(records: list[dict]) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
-    """Outermost non-author quotations: starts, ends, voice codes and the voice labels.
+def _voice_spans(records: list[dict]) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str], list[str]]:
+    """Outermost non-author quotations: starts, ends, voice codes, voice labels and speaker names.
 
     Code 0 is always ``"author"``; the other labels follow in order of first
     appearance.
@@ -858,8 +858,13 @@ def _voice_spans(records: list[dict]) -> tuple[np.ndarray, np.ndarray, np.ndarra
     top = [r for r in records if r["depth"] == 0 and r["voice"] != AUTHOR]
     labels = [AUTHOR] + list(dict.fromkeys(r["voice"] for r in top))
     code = {v: k for k, v in enumerate(labels)}
+    names = {AUTHOR: AUTHOR}
+    for r in top:
+        if r["speaker"] and r["voice"] not in names:
+            names[r["voice"]] = r["speaker"]
     return (np.array([r["start"] for r in top], dtype="int64"), np.array([r["end"] for r in top], dtype="int64"),
-            np.array([code[r["voice"]] for r in top], dtype="int64"), labels)
+            np.array([code[r["voice"]] for r in top], dtype="int64"), labels,
+            [names.get(v, v) for v in labels])
 
 
 _INT_COLUMNS = ("quote_id", "start", "end", "depth", "paragraph", "n_words")
@@ -1070,12 +1075,12 @@ def unmatched(doc: Document, *, reporting: lexicons.Source = None) -> pd.DataFra
     return _computed(doc, reporting)[1].copy(deep=False)
 
 
-def _intervals(doc: Document) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
+def _intervals(doc: Document) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str], list[str]]:
     return _computed(doc, None)[2]
 
 
 def _codes(doc: Document, offsets: np.ndarray) -> np.ndarray:
-    starts, ends, codes, _ = _intervals(doc)
+    starts, ends, codes = _intervals(doc)[:3]
     out = np.zeros(offsets.size, dtype="int64")
     if starts.size and offsets.size:
         k = np.searchsorted(starts, offsets, side="right") - 1
@@ -1189,22 +1194,19 @@ def shares(doc: Document) -> pd.DataFrame:
         >>> voices.shares(corpus.from_text('Nobody is quoted here.'))[["voice", "share"]].values.tolist()
         [['author', 1.0]]
     """
-    labels = _intervals(doc)[3]
+    _, _, quote_codes, labels, names = _intervals(doc)
     codes, _ = _word_codes(doc)
     n_words = np.bincount(codes, minlength=len(labels))
     total = int(n_words.sum())
-    q = quotations(doc)
-    top = q.loc[(q["depth"] == 0) & (q["voice"] != AUTHOR)]
-    n_quotes = top.groupby("voice").size()
-    names = top.dropna(subset=["speaker"]).drop_duplicates("voice").set_index("voice")["speaker"]
     out = pd.DataFrame({
-        "voice": labels,
-        "speaker": [AUTHOR if v == AUTHOR else names.get(v, v) for v in labels],
+        "voice": np.array(labels, dtype=object),
+        "speaker": np.array(names, dtype=object),
         "n_words": n_words.astype("int64"),
         "share": n_words / total if total else np.zeros(len(labels)),
-        "n_quotations": [int(n_quotes.get(v, 0)) for v in labels],
+        "n_quotations": np.bincount(quote_codes, minlength=len(labels)).astype("int64"),
     })
-    return out.sort_values(["n_words", "voice"], ascending=[False, True], ignore_index=True)
+    order = np.lexsort((np.array(labels, dtype=str), -n_words))
+    return out.iloc[order].reset_index(drop=True)
 
 
 def positions(doc: Document) -> pd.DataFrame:
@@ -1265,10 +1267,14 @@ def section_bounds(doc: Document) -> pd.DataFrame:
     runs = positions(doc)
     if runs.empty:
         return pd.DataFrame({"section": [], "position_start": [], "position_end": []})
-    block = (runs["section"] != runs["section"].shift()).cumsum()
-    out = runs.groupby(block).agg(section=("section", "first"), position_start=("position_start", "min"),
-                                  position_end=("position_end", "max"))
-    return out.reset_index(drop=True)
+    section = runs["section"].to_numpy(object)
+    first = np.flatnonzero(np.concatenate([[True], section[1:] != section[:-1]]))
+    last = np.concatenate([first[1:], [len(section)]]) - 1
+    return pd.DataFrame({
+        "section": section[first],
+        "position_start": runs["position_start"].to_numpy()[first],
+        "position_end": runs["position_end"].to_numpy()[last],
+    })
 
 
 #: Label of the pooled quoted voices in :func:`pool_quoted`.

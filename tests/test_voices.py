@@ -387,3 +387,29 @@ def test_columns_are_documented(seed_doc):
     assert tuple(voices.quotations(seed_doc).columns) == voices.QUOTATION_COLUMNS
     assert tuple(voices.unmatched(seed_doc).columns) == voices.UNMATCHED_COLUMNS
     assert tuple(voices.quotations(corpus.from_text("No quotes.")).columns) == voices.QUOTATION_COLUMNS
+
+
+# --- pooling quoted voices ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("rows, expected", [
+    # voice, category, n, words -> voice, category, n, words, per_1000
+    ([("author", "hedge", 4, 2000), ("lavrov", "hedge", 1, 500), ("xi_jinping", "hedge", 2, 500)],
+     [("author", "hedge", 4, 2000, 2.0), ("quoted", "hedge", 3, 1000, 3.0)]),
+    ([("author", "hedge", 0, 1000), ("author", "booster", 5, 1000)],
+     [("author", "hedge", 0, 1000, 0.0), ("author", "booster", 5, 1000, 5.0)]),
+    ([("author", "hedge", 1, 1000), ("putin", "hedge", 0, 0)],
+     [("author", "hedge", 1, 1000, 1.0), ("quoted", "hedge", 0, 0, float("nan"))]),
+])
+def test_pool_quoted(rows, expected):
+    table = pd.DataFrame(rows, columns=["voice", "category", "n", "words"])
+    got = voices.pool_quoted(table, by=("category",))
+    assert got.columns.tolist() == ["voice", "category", "n", "words", "per_1000"]
+    assert [list(r[:4]) for r in got.values.tolist()] == [list(e[:4]) for e in expected]
+    rates = got["per_1000"].tolist()
+    assert rates == pytest.approx([e[4] for e in expected], nan_ok=True)
+
+
+def test_pool_quoted_needs_its_columns():
+    with pytest.raises(InputError, match="words"):
+        voices.pool_quoted(pd.DataFrame({"voice": ["author"], "n": [1]}))
