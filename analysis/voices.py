@@ -38,24 +38,29 @@ Kinds
 Attribution
     The speaker-cue-quotation configuration of Pareti (2016, PARC 3.0) and
     Newell et al. (2018): a reporting cue (``lexicons/reporting.yml``) outside
-    quotations, whose subject is the nearest name, institution, group or
-    pronoun before it with at most :data:`SPEAKER_MAX_GAP` lower-case words in
-    between ("Xi reportedly said", "“…,” he alleged"); a passive auxiliary
-    ("was widely noted") leaves the cue without a speaker. An inline quotation
-    takes the nearest cue with a speaker before it in its sentence, else the
-    nearest after it. A block takes the last such cue in the paragraph that
-    introduces it. A quotation with no cue that is longer than
-    :data:`SCARE_MAX_WORDS` words and reads as speech (it opens its sentence or
-    ends with its own terminal punctuation) continues the most recent speaker
-    of its paragraph or the one before (Quirk et al. 1985, 14.29-14.33);
-    without one it is ``"unattributed"``. Pronouns ("He specified,", "It
-    said,") refer to the most recent mention, outside quotations and within
+    quotations, whose subject is the nearest pronoun, institution or document,
+    group, role ("a senior official") or name before it with at most
+    :data:`SPEAKER_MAX_GAP` lower-case words in between ("Xi reportedly said",
+    "“…,” he alleged"), skipping up to :data:`MAX_APPOSITIVES` appositives; a
+    passive auxiliary ("was widely noted") leaves the cue without a speaker,
+    and a name after a preposition is not a subject. An inline quotation takes
+    the nearest cue with a speaker before it in its sentence, else the nearest
+    after it; a cue right before it or a reporting clause right after it
+    ("“…,” I'm told") makes it speech even without a speaker. A block takes
+    the last such cue in the last sentence of the paragraph that introduces
+    it. A quotation with no cue that is longer than :data:`SCARE_MAX_WORDS`
+    words and reads as speech (it opens its sentence or ends with its own
+    terminal punctuation) continues the most recent speaker of its paragraph
+    or the one before (Quirk et al. 1985, 14.29-14.33); without one it is
+    ``"unattributed"``. Pronouns ("He specified,", "It said,") refer to the
+    most recent mention, outside quotations and within
     :data:`ANAPHORA_MAX_PARAGRAPHS` paragraphs, of a speaker of a compatible
-    kind (person for he/she, institution or document for it): a salience rule
-    in the manner of Lappin & Leass (1994). Titles ("Russian Foreign Minister")
-    are removed; a surname alone is expanded to the full name used elsewhere
-    in the text ("Lavrov" -> "Sergey Lavrov"); names are linked to the actor
-    gazetteer with :func:`analysis.actors.resolve` when that module is present.
+    kind (person or role for he/she, institution or document for it): a
+    salience rule in the manner of Lappin & Leass (1994). Titles ("Russian
+    Foreign Minister") are removed; a surname alone is expanded to the full
+    name used elsewhere in the text ("Lavrov" -> "Sergey Lavrov"); names are
+    linked to the actor gazetteer with :func:`analysis.actors.resolve` when
+    that module is present. See ``docs/voices.md`` for every rule.
 
 Voices
     :func:`voice_at` gives the voice at character offsets; :func:`token_voices`
@@ -127,11 +132,9 @@ UNMATCHED_COLUMNS = ("start", "end", "mark", "role", "paragraph", "note")
 
 _OPENERS_BEFORE = set(" \t\n([{\u2014\u2013-/")
 _CLOSERS_AFTER = set(" \t\n.,;:!?)]}\u2014\u2013-/\u2026")
-_WORD = re.compile(r"\w+(?:[-'.]\w+)*")
 _SLUG = re.compile(r"[^a-z0-9]+")
 _TERMINAL = ".!?\u2026"
 _DETERMINERS = frozenset({"the", "a", "an"})
-_GENERIC_TAIL = re.compile(r"(?<=[A-Z][a-z])(?:[\w.-]*)\s+document$")
 
 
 # --------------------------------------------------------------------------- lexicon
