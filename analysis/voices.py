@@ -749,15 +749,27 @@ def _mentions(cues: list[_Cue], canon: dict, w: Document, outside: np.ndarray, k
     return [p for p, _ in found], [n for _, n in found]
 
 
-def _attribute(doc: Document, lex: _Lexicon) -> tuple[pd.DataFrame, pd.DataFrame]:
+@dataclass
+class _Context:
+    """What the attribution of one document's quotations looks things up in."""
+
+    norm: str
+    resolved: list  # (cue, speaker name or None, speaker kind or None), by cue start
+    cue_pos: list[int]
+    events: list  # (offset, speaker, kind) of every cue with a speaker
+    event_pos: list[int]
+    s_starts: list[int]
+    s_ends: list[int]
+    paras: dict
+    text_index: list[int]
+    rank: dict
+
+
+def _context(doc: Document, lex: _Lexicon, quotes: list[_Quote]) -> _Context:
     norm = doc.normalised
-    if '"' not in norm and "'" not in norm:
-        return _EMPTY_QUOTATIONS.copy(), _EMPTY_UNMATCHED.copy(), _voice_spans([])
-    quotes, bad = _scan(doc)
     top = [q for q in quotes if q.depth == 0]
     masked = _mask(norm, [(q.start, q.end) for q in top])
-    texts, t_starts, _, is_word = _token_arrays(doc)
-    word_starts = t_starts[is_word]
+    texts, t_starts, _, _ = _token_arrays(doc)
     q_starts = np.array([q.start for q in top], dtype="int64")
     q_ends = np.array([q.end for q in top], dtype="int64")
     k = np.searchsorted(q_starts, t_starts, side="right") - 1
@@ -766,86 +778,86 @@ def _attribute(doc: Document, lex: _Lexicon) -> tuple[pd.DataFrame, pd.DataFrame
     canon = _canonical_names(lex, cues, texts, outside)
     kinds = _speaker_kinds(cues, canon)
     mention_pos, mention_name = _mentions(cues, canon, doc, outside, kinds, lex)
-    all_starts = np.array([q.start for q in quotes], dtype="int64")
-    all_ends = np.array([q.end for q in quotes], dtype="int64")
-    n_words_all = (np.searchsorted(word_starts, all_ends) - np.searchsorted(word_starts, all_starts)).tolist()
     para_of = _paragraph_index(doc)
 
-    def canonical(c: _Cue) -> tuple[str | None, str | None]:
+    def speaker_of(c: _Cue) -> tuple[str | None, str | None]:
         if c.speaker is None:
             return None, None
         if c.kind == "pronoun":
             kind = lex.pronoun_kind.get(c.speaker.lower())
             return _antecedent(c.subject_start, kind, mention_pos, mention_name, kinds, para_of)
-        name = canon.get(c.speaker, c.speaker) if c.kind == "person" else c.speaker
-        return name, c.kind
+        return (canon.get(c.speaker, c.speaker) if c.kind == "person" else c.speaker), c.kind
 
-    resolved = [(c, *canonical(c)) for c in cues]
+    resolved = [(c, *speaker_of(c)) for c in cues]
     events = [(c.start, name, kind) for c, name, kind in resolved if name]
-    event_pos = [e[0] for e in events]
     sents = tokenise.sentences(doc)
-    s_starts = sents["start"].tolist()
-    s_ends = sents["end"].tolist()
-    cue_pos = [c.start for c, _, _ in resolved]
-    cues_any = resolved
-    paras = {p.index: p for p in doc.text_paragraphs}
     text_index = [p.index for p in doc.text_paragraphs]
-    rank = {index: k for k, index in enumerate(text_index)}
+    return _Context(
+        norm=norm, resolved=resolved, cue_pos=[c.start for c, _, _ in resolved], events=events,
+        event_pos=[e[0] for e in events], s_starts=sents["start"].tolist(), s_ends=sents["end"].tolist(),
+        paras={p.index: p for p in doc.text_paragraphs}, text_index=text_index,
+        rank={index: k for k, index in enumerate(text_index)},
+    )
 
-    rows = []
-    for q, n_words in zip(quotes, n_words_all):
-        speaker = kind = cue = None
-        if q.depth > 0:
-            qkind = "nested"
-        elif _is_block(norm, q, paras):
-            qkind = "block"
-            k = rank[q.para_start]
-            intro = paras[text_index[k - 1]] if k > 0 else None
-            if intro is not None:
-                hit = _last_cue(resolved, cue_pos, max(intro.start, _sentence_start(s_starts, q.start - 1, intro)),
-                                intro.end)
-                if hit:
-                    _, speaker, kind = hit
-                    cue = hit[0].cue
-                else:
-                    speaker, kind = _recent(events, event_pos, intro.start, q.start)
-        else:
-            lo = s_starts[max(bisect_right(s_starts, q.start) - 1, 0)]
-            hi = s_ends[max(bisect_right(s_starts, q.end - 1) - 1, 0)]
-            before = _last_cue(resolved, cue_pos, lo, q.start)
-            after = _first_cue(resolved, cue_pos, q.end, max(hi, q.end))
-            hit = before or after
-            if hit:
-                qkind, cue = "inline", hit[0].cue
-                _, speaker, kind = hit
-            elif _reporting_clause(norm, q, resolved, cue_pos, lo, hi):
-                qkind, cue = "inline", _reporting_clause(norm, q, resolved, cue_pos, lo, hi).cue
-            elif n_words <= SCARE_MAX_WORDS:
-                qkind = "scare"
-            elif _first_cue(cues_any, cue_pos, lo, hi, any_speaker=True):
-                qkind, cue = "inline", _first_cue(cues_any, cue_pos, lo, hi, any_speaker=True)[0].cue
-            elif _reads_as_speech(norm, q, lo):
-                qkind = "inline"
-                prev = paras[text_index[max(rank[q.para_start] - 1, 0)]]
-                speaker, kind = _recent(events, event_pos, prev.start, q.start)
-            else:
-                qkind = "scare"
-        rows.append((q, qkind, speaker, kind, cue, n_words))
 
-    records = []
+def _classify(q: _Quote, n_words: int, ctx: _Context) -> tuple[str, str | None, str | None, str | None]:
+    """(kind, speaker, speaker kind, cue) of an outermost quotation (rules: module docstring)."""
+    if _is_block(ctx.norm, q, ctx.paras):
+        k = ctx.rank[q.para_start]
+        if k == 0:
+            return "block", None, None, None
+        intro = ctx.paras[ctx.text_index[k - 1]]
+        last_sentence = max(intro.start, _sentence_start(ctx.s_starts, q.start - 1, intro))
+        hit = _last_cue(ctx.resolved, ctx.cue_pos, last_sentence, intro.end)
+        if hit:
+            return "block", hit[1], hit[2], hit[0].cue
+        return ("block", *_recent(ctx.events, ctx.event_pos, intro.start, q.start), None)
+    lo = ctx.s_starts[max(bisect_right(ctx.s_starts, q.start) - 1, 0)]
+    hi = max(ctx.s_ends[max(bisect_right(ctx.s_starts, q.end - 1) - 1, 0)], q.end)
+    hit = _last_cue(ctx.resolved, ctx.cue_pos, lo, q.start) or _first_cue(ctx.resolved, ctx.cue_pos, q.end, hi)
+    if hit:
+        return "inline", hit[1], hit[2], hit[0].cue
+    clause = _reporting_clause(ctx.norm, q, ctx.resolved, ctx.cue_pos, lo, hi)
+    if clause:
+        return "inline", None, None, clause.cue
+    if n_words <= SCARE_MAX_WORDS:
+        return "scare", None, None, None
+    any_cue = _first_cue(ctx.resolved, ctx.cue_pos, lo, hi, any_speaker=True)
+    if any_cue:
+        return "inline", None, None, any_cue[0].cue
+    if _reads_as_speech(ctx.norm, q, lo):
+        prev = ctx.paras[ctx.text_index[max(ctx.rank[q.para_start] - 1, 0)]]
+        return ("inline", *_recent(ctx.events, ctx.event_pos, prev.start, q.start), None)
+    return "scare", None, None, None
+
+
+def _attribute(doc: Document, lex: _Lexicon):
+    """Quotations, unmatched marks and voice spans of a document."""
+    norm = doc.normalised
+    if '"' not in norm and "'" not in norm:
+        return _EMPTY_QUOTATIONS.copy(), _EMPTY_UNMATCHED.copy(), _voice_spans([])
+    quotes, bad = _scan(doc)
+    ctx = _context(doc, lex, quotes)
+    _, t_starts, _, is_word = _token_arrays(doc)
+    word_starts = t_starts[is_word]
+    starts = np.array([q.start for q in quotes], dtype="int64")
+    ends = np.array([q.end for q in quotes], dtype="int64")
+    n_words = (np.searchsorted(word_starts, ends) - np.searchsorted(word_starts, starts)).tolist()
+    records: list[dict] = []
     linked: dict[str, str | None] = {}
-    for k, (q, qkind, speaker, kind, cue, n_words) in enumerate(rows):
-        if qkind == "nested":
-            parent = rows[q.parent]
-            speaker, kind = parent[2], parent[3]
+    for k, (q, n) in enumerate(zip(quotes, n_words)):
+        if q.depth > 0:
+            parent = records[q.parent]
+            qkind, speaker, kind, cue = "nested", parent["speaker"], parent["speaker_type"], None
+        else:
+            qkind, speaker, kind, cue = _classify(q, n, ctx)
         if speaker and kind != "group" and speaker not in linked:
             linked[speaker] = _resolve(speaker)
-        actor = linked.get(speaker) if speaker and kind != "group" else None
         records.append({
             "quote_id": k, "start": q.start, "end": q.end, "text": doc.body[q.start:q.end],
-            "speaker": speaker, "speaker_actor": actor, "kind": qkind, "cue": cue,
-            "voice": None, "speaker_type": kind, "depth": q.depth, "parent": q.parent,
-            "paragraph": q.para_start, "n_words": n_words,
+            "speaker": speaker, "speaker_actor": linked.get(speaker) if kind != "group" else None,
+            "kind": qkind, "cue": cue, "voice": None, "speaker_type": kind, "depth": q.depth,
+            "parent": q.parent, "paragraph": q.para_start, "n_words": n,
         })
     for rec in records:
         rec["voice"] = _voice_label(rec, records)
