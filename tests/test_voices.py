@@ -131,6 +131,24 @@ def test_seed_nested_quotations_speak_in_the_outer_voice(seed_doc, inner, outer_
     assert voices.voice_at(seed_doc, [int(row["start"])]) == [outer["voice"]]
 
 
+def test_seed_closing_mark_used_as_an_opening_one(seed_doc):
+    # "... ahead of his trip to Russia in June last year, ”I have had closer interactions ..."
+    row = _quote(voices.quotations(seed_doc), "I have had closer")
+    assert seed_doc.body[row["start"]] == "\u201d"
+    assert seed_doc.body[row["end"] - 1] == "\u201d"
+    assert row["text"].endswith("I cherish dearly our deep friendship.\u201d")
+
+
+def test_seed_every_block_sentence_is_quoted(seed_doc):
+    q = voices.quotations(seed_doc)
+    s = voices.sentence_voices(seed_doc)
+    for row in q.loc[q["kind"] == "block"].itertuples():
+        inside = s.loc[(s["start"] >= row.start) & (s["end"] <= row.end)]
+        assert len(inside) > 0
+        assert (inside["voice"] == row.voice).all()
+        assert (inside["share_quoted"] == 1.0).all()
+
+
 def test_seed_apostrophes_are_not_quotation_marks(seed_doc):
     # Russia’s, didn’t, peoples’, the U.S.’ containment: no stray marks anywhere.
     assert voices.unmatched(seed_doc).empty
