@@ -515,9 +515,51 @@ def _name_at(lex: _Lexicon, toks, end: int, *, strip_comma: bool = False):
     while k > 0 and end - k < NAME_MAX_WORDS - 1 and _is_name_word(lex, toks[k - 1][1]):
         k -= 1
     if _governed(lex, toks, k):
+        if k >= 2 and toks[k - 1][1] == "of" and _is_name_word(lex, toks[k - 2][1]):
+            return _name_at(lex, toks, k - 2)  # "Senator Susan Collins of Maine"
         return None
     words = [t for _, t in toks[k:end]] + [word]
     return " ".join(words), "person", k
+
+
+def _subject_after(lex: _Lexicon, masked: str, end: int):
+    """The subject of an inverted reporting clause, right after its cue.
+
+    "“…,” said Jay Carney, the White House press secretary", "“…,” wrote
+    Mother Jones's Tim Murphy", "“…,” said a senior official", "“…,” said
+    the Kremlin": titles and possessors before the name are skipped.
+    """
+    text = masked[end:end + SUBJECT_WINDOW_CHARS]
+    stop = min((i for i in (text.find("\x00"), text.find(". ")) if i >= 0), default=len(text))
+    toks = [(m.start(), m.group()) for m in _TOKEN.finditer(text[:stop])]
+    if not toks:
+        return None
+    if toks[-1][1].endswith("."):
+        toks[-1] = (toks[-1][0], toks[-1][1][:-1])
+    words = [_clean(t) for _, t in toks]
+    if words[0].lower() in _DETERMINERS:
+        for e in range(1, min(len(toks), ROLE_MAX_MODIFIERS + 2)):
+            role = _role_at(lex, toks, e) if words[e] in lex.person_heads else None
+            found = role or _institution_at(lex, toks, words, e)
+            if found and found[2] <= 1:
+                return found[0], found[1], end + toks[found[2]][0]
+        return None
+    k = 0
+    while True:
+        while k < len(toks) and words[k] in lex.title_words:
+            k += 1
+        first = k
+        while k < len(toks) and k - first < NAME_MAX_WORDS and _is_name_word(lex, words[k]):
+            k += 1
+            if toks[k - 1][1] != words[k - 1]:  # punctuation ends the name
+                break
+        if k < len(toks) and words[k].endswith("'s") and words[k][:1].isupper() and toks[k][1] == words[k]:
+            k += 1  # a possessor ("Mother Jones's Tim Murphy"): the name follows
+            continue
+        break
+    if k == first:
+        return None
+    return " ".join(words[first:k]), "person", end + toks[first][0]
 
 
 def _institution_at(lex: _Lexicon, toks, words, end: int):
@@ -645,6 +687,8 @@ def _cues(doc: Document, lex: _Lexicon, masked: str, outside: np.ndarray) -> lis
         lo = max(lo, masked.rfind("\x00", lo, start) + 1)
         window = masked[lo:start]
         found = _subject(lex, window, lo)
+        if found is None and lo > 0 and masked[lo - 1] == "\x00" and not window.strip(" \t\n,"):
+            found = _subject_after(lex, masked, end)  # inverted: "“…,” said Jay Carney"
         if found is None:
             prev = verbs[-1] if verbs else None
             if prev and prev.speaker and prev.start >= sent_start and not window.strip(" \t\n,").replace("and", "", 1).strip():

@@ -188,7 +188,7 @@ TINY = [
      [("\u2018We object to this plan.\u2019", "Lavrov", "inline", "lavrov")]),
     ("The plan was widely noted as a \u201ccomprehensive strategic partnership of a new era\u201d.",
      [("\u201ccomprehensive strategic partnership of a new era\u201d", None, "inline", "unattributed")]),  # passive
-    ("Putin quipped, \u201cWe help.\u201d",  # "quipped" is not a packaged cue: short, no cue -> scare
+    ("Putin chortled, \u201cWe help.\u201d",  # "chortled" is not a packaged cue: short, no cue -> scare
      [("\u201cWe help.\u201d", None, "scare", "author")]),
     ("Russia\u2019s view, the peoples\u2019 choice and the U.S.\u2019 plan don\u2019t match.", []),
     ("''We will win,'' Smith said.",  # two apostrophes typed for a double mark
@@ -201,6 +201,16 @@ TINY = [
      [("\u201cWe will not pay.\u201d", "senior official", "inline", "senior_official")]),
     ("The Cambodian delegate spoke plainly. \u201cWe ask for notice,\u201d she said.",  # she -> the role
      [("\u201cWe ask for notice,\u201d", "Cambodian delegate", "inline", "cambodian_delegate")]),
+    ("\u201cLet us put the criminal on notice,\u201d said Robert Oreck, the resident.",  # inverted clause
+     [("\u201cLet us put the criminal on notice,\u201d", "Robert Oreck", "inline", "robert_oreck")]),
+    ("\u201cWhat is distasteful is not that,\u201d wrote Mother Jones\u2019s Tim Murphy in one piece.",
+     [("\u201cWhat is distasteful is not that,\u201d", "Tim Murphy", "inline", "tim_murphy")]),
+    ("\u201cWe object strongly to this,\u201d said the Kremlin.",
+     [("\u201cWe object strongly to this,\u201d", "Kremlin", "inline", "russia")]),
+    ("\u201cWe object strongly to this,\u201d said a senior official.",
+     [("\u201cWe object strongly to this,\u201d", "senior official", "inline", "senior_official")]),
+    ("Senator Susan Collins of Maine, a key Republican vote, said that \u201cmy hope is that he will work.\u201d",
+     [("\u201cmy hope is that he will work.\u201d", "Susan Collins", "inline", "susan_collins")]),
     ("\u201cWe will pass it,\u201d I\u2019m told.",  # "I'm" is no speaker's name
      [("\u201cWe will pass it,\u201d", None, "inline", "unattributed")]),
 ]
@@ -346,9 +356,9 @@ def _packaged():
 
 def test_user_lexicon_adds_a_cue(make_doc):
     data = _packaged()
-    data["cues"].append("quipped")
-    q = voices.quotations(make_doc("Putin quipped, \u201cWe help.\u201d"), reporting=data)
-    assert q[["speaker", "kind", "cue"]].values.tolist() == [["Putin", "inline", "quipped"]]
+    data["cues"].append("chortled")
+    q = voices.quotations(make_doc("Putin chortled, \u201cWe help.\u201d"), reporting=data)
+    assert q[["speaker", "kind", "cue"]].values.tolist() == [["Putin", "inline", "chortled"]]
 
 
 @pytest.mark.parametrize("change, message", [
@@ -380,13 +390,13 @@ def test_bad_offsets_are_an_input_error(make_doc, offsets):
 def test_lexicon_file_is_compiled_once(make_doc, tmp_path):
     path = tmp_path / "reporting.yml"
     data = _packaged()
-    data["cues"].append("quipped")
+    data["cues"].append("chortled")
     import yaml
     path.write_text(yaml.safe_dump({k: v for k, v in data.items() if k != "meta"} | {"meta": {"title": "t"}}),
                     encoding="utf-8")
     assert voices.reporting_lexicon(path) is voices.reporting_lexicon(str(path))
-    q = voices.quotations(make_doc("Putin quipped, \u201cWe help.\u201d"), reporting=path)
-    assert q["cue"].tolist() == ["quipped"]
+    q = voices.quotations(make_doc("Putin chortled, \u201cWe help.\u201d"), reporting=path)
+    assert q["cue"].tolist() == ["chortled"]
 
 
 def test_not_a_document_is_an_input_error():
