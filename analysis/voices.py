@@ -1188,6 +1188,9 @@ def _word_codes(doc: Document) -> tuple[np.ndarray, np.ndarray]:
 def token_voices(doc: Document) -> pd.DataFrame:
     """The token table of :func:`analysis.tokenise.words` with a ``voice`` column.
 
+    Args:
+        doc: the document.
+
     Returns:
         DataFrame with the columns of ``tokenise.words`` plus ``voice``
         (categorical; punctuation takes the voice of where it stands).
@@ -1211,6 +1214,9 @@ def sentence_voices(doc: Document) -> pd.DataFrame:
 
     A sentence's voice is the voice of most of its words (the author's on a
     tie); ``share_quoted`` is the share of its words in another voice.
+
+    Args:
+        doc: the document.
 
     Returns:
         DataFrame with the columns of ``tokenise.sentences`` plus ``voice``
@@ -1240,6 +1246,9 @@ def sentence_voices(doc: Document) -> pd.DataFrame:
 
 def shares(doc: Document) -> pd.DataFrame:
     """Words spoken in each voice and their share of the article.
+
+    Args:
+        doc: the document.
 
     Returns:
         DataFrame with ``voice``, ``speaker`` (display name; ``"author"`` for
@@ -1273,6 +1282,9 @@ def positions(doc: Document) -> pd.DataFrame:
 
     Positions are word ranks divided by the number of words, so 0 is the first
     word of the body and 1 the end; a run also ends at a section boundary.
+
+    Args:
+        doc: the document.
 
     Returns:
         DataFrame with ``voice``, ``section``, ``position_start``,
@@ -1314,6 +1326,9 @@ def positions(doc: Document) -> pd.DataFrame:
 
 def section_bounds(doc: Document) -> pd.DataFrame:
     """Where each section starts and ends along the article (0-1, by words).
+
+    Args:
+        doc: the document.
 
     Returns:
         DataFrame with ``section`` (label), ``position_start``, ``position_end``.
