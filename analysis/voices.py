@@ -313,6 +313,19 @@ def _role(norm: str, body: str, i: int, j: int, lo: int, hi: int) -> str:
 _MARK = re.compile(r"``|''|\"|'(?!(?<=\w')\w)")
 
 
+_LATER_SINGLE_CLOSE = re.compile(r"(?<=\S)'(?=[\s.,;:!?)\]\u2014\u2026]|$)")
+
+
+def _possessive_inside(norm: str, j: int, end: int) -> bool:
+    """True for a plural possessive inside a single quotation: ‘the peoples’ choice’.
+
+    The mark ending at ``j`` is followed by a lower-case word, and a later
+    single mark in the paragraph can close the quotation instead.
+    """
+    return (norm[j:j + 1] == " " and norm[j + 1:j + 2].islower()
+            and _LATER_SINGLE_CLOSE.search(norm, j + 1, end) is not None)
+
+
 def _mark_end(norm: str, i: int) -> int:
     return i + 2 if norm.startswith(("''", "``"), i) else i + 1
 
@@ -333,6 +346,8 @@ def _scan(doc: Document) -> tuple[list[_Quote], list[tuple[int, int, str, int, s
             family = "double" if j - i == 2 or norm[i] == '"' else "single"
             if role == "toggle":
                 role = "close" if any(f == family for _, f, _ in stack) else "open"
+            if role == "maybe_close" and _possessive_inside(norm, j, para.end):
+                continue
             if role == "apostrophe":
                 continue
             if reopen:

@@ -191,6 +191,8 @@ TINY = [
     ("Putin chortled, \u201cWe help.\u201d",  # "chortled" is not a packaged cue: short, no cue -> scare
      [("\u201cWe help.\u201d", None, "scare", "author")]),
     ("Russia\u2019s view, the peoples\u2019 choice and the U.S.\u2019 plan don\u2019t match.", []),
+    ("Putin called it \u2018the peoples\u2019 choice\u2019 again.",  # a plural possessive inside single marks
+     [("\u2018the peoples\u2019 choice\u2019", "Putin", "inline", "putin")]),
     ("''We will win,'' Smith said.",  # two apostrophes typed for a double mark
      [("''We will win,''", "Smith", "inline", "smith")]),
     ("``We will win,'' Smith said.",  # backticks as the opening mark
