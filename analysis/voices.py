@@ -893,7 +893,7 @@ def _classify(q: _Quote, n_words: int, ctx: _Context) -> tuple[str, str | None, 
 def _attribute(doc: Document, lex: _Lexicon):
     """Quotations, unmatched marks and voice spans of a document."""
     norm = doc.normalised
-    if '"' not in norm and "'" not in norm:
+    if _MARK.search(norm) is None:  # no mark but apostrophes between letters
         return _EMPTY_QUOTATIONS.copy(), _EMPTY_UNMATCHED.copy(), _voice_spans([])
     quotes, bad = _scan(doc)
     ctx = _context(doc, lex, quotes)
