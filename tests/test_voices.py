@@ -13,7 +13,7 @@ import copy
 import pandas as pd
 import pytest
 
-from analysis import corpus, lexicons, voices
+from analysis import corpus, lexicons, tokenise, voices
 from analysis.errors import InputError, LexiconError
 
 
@@ -443,3 +443,29 @@ def test_pool_quoted(rows, expected):
 def test_pool_quoted_needs_its_columns():
     with pytest.raises(InputError, match="words"):
         voices.pool_quoted(pd.DataFrame({"voice": ["author"], "n": [1]}))
+
+
+# --- invariants on damaged text ---------------------------------------------------------
+
+
+def _without_mark(text: str, k: int) -> str:
+    """The text with its k-th double quotation mark removed (an odd number of marks)."""
+    marks = [i for i, c in enumerate(text) if c in "\u201c\u201d"]
+    i = marks[k]
+    return text[:i] + text[i + 1:]
+
+
+@pytest.mark.parametrize("k", [0, 1, 17, 40, 77, 129])
+def test_a_missing_mark_is_reported_and_everything_stays_consistent(seed_doc, make_doc, k):
+    doc = make_doc(_without_mark(seed_doc.body, k))
+    q = voices.quotations(doc)
+    assert len(voices.unmatched(doc)) >= 1
+    assert ((q["start"] >= 0) & (q["end"] <= len(doc.body)) & (q["start"] < q["end"])).all()
+    top = q[q["depth"] == 0].sort_values("start")
+    assert (top["start"].to_numpy()[1:] >= top["end"].to_numpy()[:-1]).all()  # outermost never overlap
+    nested = q[q["depth"] > 0]
+    parents = q.set_index("quote_id").loc[nested["parent"].astype(int)]
+    assert (nested["start"].to_numpy() > parents["start"].to_numpy()).all()
+    assert (nested["end"].to_numpy() <= parents["end"].to_numpy()).all()
+    assert len(voices.token_voices(doc)) == len(tokenise.words(doc))
+    assert voices.shares(doc)["share"].sum() == pytest.approx(1.0)
