@@ -236,8 +236,9 @@ def execute(notebook: str | Path, *, text: str | Path, out: str | Path, seed: in
 
     notebook = Path(notebook).resolve()
     target_dir = (Path(build) if build is not None else build_folder(out)) / "notebooks"
-    target_dir.mkdir(parents=True, exist_ok=True)
+    _prepare(target_dir, "--build")
     target = target_dir / notebook.name
+    target.unlink(missing_ok=True)  # never report a cell of an earlier run's copy
     parameters = {"TEXT": str(text), "OUT": str(out), "SEED": int(seed), **(extra or {})}
     sockets = tempfile.TemporaryDirectory(prefix="analysis-kernel-")
     config = Config()
@@ -266,13 +267,14 @@ def execute(notebook: str | Path, *, text: str | Path, out: str | Path, seed: in
     return target
 
 
-def _prepare(out: Path) -> None:
+def _prepare(folder: Path, option: str = "--out") -> None:
+    """Create a folder the run writes to, or fail with one line."""
     try:
-        out.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise figures.FigureError(f"--out {out}: cannot create the folder ({exc.strerror})") from None
-    if not os.access(out, os.W_OK):
-        raise figures.FigureError(f"--out {out}: folder is not writable")
+        raise figures.FigureError(f"{option} {folder}: cannot create the folder ({exc.strerror})") from None
+    if not os.access(folder, os.W_OK):
+        raise figures.FigureError(f"{option} {folder}: folder is not writable")
 
 
 def _remove_orphans(out: Path, suite: set[str], log: Log) -> None:
@@ -349,8 +351,8 @@ def run(*, text: str | Path | None = None, out: str | Path | None = None, seed: 
     selected = select(only, folder=folder)
     build = Path(build).resolve() if build is not None else build_folder(out)
     _prepare(out)
+    _prepare(build / "notebooks", "--build")
     done = []
-    (build / "notebooks").mkdir(parents=True, exist_ok=True)
     with figures.locked(build / "notebooks", wait=False):
         _remove_orphans(out, {nb.stem for nb in notebooks(folder)}, log)
         for i, nb in enumerate(selected, 1):

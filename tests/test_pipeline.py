@@ -13,6 +13,7 @@ import subprocess
 import sys
 
 import nbformat
+import pandas as pd
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
@@ -175,7 +176,7 @@ def test_entries_of_a_notebook_that_left_the_suite_are_removed(suite, tmp_path):
     run(suite, tmp_path)
     out = tmp_path / "figs"
     entry = figures.read_manifest(out)["figures"]["alpha"]
-    figures.save_table(__import__("pandas").DataFrame({"x": [1]}), "old-table", out=out, notebook="09-gone")
+    figures.save_table(pd.DataFrame({"x": [1]}), "old-table", out=out, notebook="09-gone")
     assert (out / "old-table.csv").exists()
     _, lines = run(suite, tmp_path)
     assert not (out / "old-table.csv").exists()
@@ -237,6 +238,15 @@ def test_cli_bad_input_one_line_non_zero_from_any_directory(tmp_path, args):
     assert len(result.stderr.strip().splitlines()) == 1
     assert result.stderr.startswith("error: ")
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("option", ["--out", "--build"])
+def test_unwritable_folder_is_a_one_line_error(tmp_path, suite, option):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder\n")
+    kwargs = {"out": tmp_path / "figs", "build": None, option[2:]: blocker / "sub"}
+    with pytest.raises(figures.FigureError, match=f"^{option} .*cannot create the folder"):
+        pipeline.run(text=PLAIN, folder=suite, **kwargs)
 
 
 def test_make_passes_text_and_out_as_absolute_paths(tmp_path):
