@@ -28,6 +28,10 @@ KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python
 #: Notebooks whose input is a corpus (the seed among other texts): their
 #: manifest entries carry the corpus's sha256, not the article's.
 CORPUS_NOTEBOOKS = {"08-corpus"}
+#: Widest PNG allowed, in inches: a full page (190 mm) plus 10% for the
+#: margin that ``bbox_inches="tight"`` adds; wider figures would be shrunk
+#: below the house type size when printed.
+MAX_WIDTH_INCHES = figures.PAGE_WIDTH * 1.1
 #: Marker the study prints for a cited figure that is not in the manifest.
 MISSING = figures.Citations.MISSING
 
@@ -211,6 +215,8 @@ def test_figure_files_carry_no_dates_or_versions(seed_runs):
             i += 12 + length
         assert not kinds & {b"tEXt", b"iTXt", b"zTXt", b"tIME"}, path.name
         assert dpi >= 200, path.name
+        width = struct.unpack(">I", data[16:20])[0] / dpi
+        assert width <= MAX_WIDTH_INCHES, f"{path.name} is {width:.1f} in wide"
     for path in sorted(seed_runs.out.glob("*.svg")):
         svg = path.read_text()
         assert "<dc:date>" not in svg and "Matplotlib v" not in svg, path.name
@@ -244,6 +250,7 @@ def test_study_cites_every_figure_by_id(request, which):
     run = request.getfixturevalue(which)
     text = _study_text(run)
     assert MISSING not in text
+    assert "made from another input" not in text
     earlier = [fid for fid, e in entries(run).items() if e["notebook"] < pipeline.STUDY]
     uncited = [fid for fid in earlier if f"`{fid}`" not in text and fid not in text]
     assert not uncited, f"the study does not cite {uncited}"
