@@ -230,7 +230,18 @@ def _sha256(data: bytes) -> str:
 
 
 def file_sha256(path: str | Path) -> str:
-    """The sha256 of a file's bytes, as lower-case hex."""
+    """The sha256 of a file's bytes, as lower-case hex.
+
+    Args:
+        path: the file.
+
+    Returns:
+        64 hexadecimal digits, as recorded in the manifest.
+
+    Example:
+        >>> file_sha256(paths.SEED_TEXT)[:12]
+        '05bdda3956d8'
+    """
     return _sha256(Path(path).read_bytes())
 
 
@@ -244,6 +255,10 @@ def locked(folder: str | Path, *, wait: bool = True) -> Iterator[None]:
 
     Raises:
         FigureError: when ``wait`` is False and another process holds the lock.
+
+    Example:
+        >>> with locked(tmp):  # doctest: +SKIP
+        ...     manifest = read_manifest(tmp)
     """
     if fcntl is None:  # pragma: no cover
         yield
@@ -259,8 +274,6 @@ def locked(folder: str | Path, *, wait: bool = True) -> Iterator[None]:
         os.close(fd)
 
 
-_locked = locked
-
 
 def git_commit() -> str:
     """The commit of the working tree (``-dirty`` when it has uncommitted changes).
@@ -269,6 +282,10 @@ def git_commit() -> str:
         The full hash of ``HEAD``, with ``-dirty`` appended when ``analysis/``,
         ``notebooks/`` or ``pyproject.toml`` differ from it; ``"unknown"``
         outside a git checkout.
+
+    Example:
+        >>> len(git_commit().split("-")[0]) in (40, 7)  # doctest: +SKIP
+        True
     """
     try:
         head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=paths.ROOT, capture_output=True,
@@ -289,6 +306,11 @@ def render(fig) -> dict[str, bytes]:
 
     Returns:
         ``{"png": bytes, "svg": bytes}``; the same figure always gives the same bytes.
+
+    Example:
+        >>> fig, ax = plt.subplots()
+        >>> render(fig)["png"][:4]
+        b'\\x89PNG'
     """
     with plt.rc_context({"svg.hashsalt": SVG_HASHSALT}):
         png, svg = io.BytesIO(), io.BytesIO()
@@ -298,12 +320,33 @@ def render(fig) -> dict[str, bytes]:
 
 
 def table_bytes(data: pd.DataFrame) -> bytes:
-    """CSV bytes of a table, with fixed float formatting and line endings."""
+    """CSV bytes of a table, with fixed float formatting and line endings.
+
+    Args:
+        data: the table (its index is not written).
+
+    Returns:
+        UTF-8 bytes; floats with 6 significant digits, Unix line endings.
+
+    Example:
+        >>> table_bytes(pd.DataFrame({"x": [1 / 3]}))
+        b'x\\n0.333333\\n'
+    """
     return data.to_csv(index=False, float_format="%.6g", lineterminator="\n").encode("utf-8")
 
 
 def read_manifest(out: str | Path) -> dict:
     """The manifest of a figures folder (``{"figures": {}}`` when there is none).
+
+    Args:
+        out: the figures folder.
+
+    Returns:
+        ``{"figures": {id: entry}}``.
+
+    Example:
+        >>> read_manifest(tmp)["figures"]  # doctest: +SKIP
+        {}
 
     Raises:
         FigureError: when the file is not a valid manifest.
@@ -322,7 +365,15 @@ def read_manifest(out: str | Path) -> dict:
 
 
 def write_manifest(out: str | Path, manifest: Mapping) -> None:
-    """Write a manifest atomically, with sorted keys."""
+    """Write a manifest atomically, with sorted keys.
+
+    Args:
+        out: the figures folder.
+        manifest: ``{"figures": {id: entry}}``.
+
+    Example:
+        >>> write_manifest(tmp, {"figures": {}})  # doctest: +SKIP
+    """
     text = json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     _atomic_write(Path(out) / MANIFEST, text.encode("utf-8"))
 
@@ -338,7 +389,7 @@ def _record(folder: Path, figure_id: str, kind: str, blobs: Mapping[str, bytes],
     """Write the files of one manifest entry atomically, then the entry itself."""
     if not _ID.match(figure_id):
         raise FigureError(f"figure id {figure_id!r}: use lower-case words joined by hyphens")
-    with _locked(folder):
+    with locked(folder):
         manifest = read_manifest(folder)
         files = {}
         for ext, blob in sorted(blobs.items()):
@@ -440,7 +491,7 @@ def remove(figure_id: str, *, out: str | Path | None = None, keep_files: bool = 
         >>> remove("old-figure", out=tmp)  # doctest: +SKIP
     """
     folder = _folder(out)
-    with _locked(folder):
+    with locked(folder):
         manifest = read_manifest(folder)
         entry = manifest["figures"].pop(figure_id, None)
         if entry is None:
@@ -462,9 +513,14 @@ def prune(entries, *, out: str | Path | None = None) -> list[str]:
     Returns:
         The file names deleted. A file that any current entry lists is kept,
         and nothing that no entry ever listed is touched.
+
+    Example:
+        >>> before = remove("frame-frequency", out=tmp, keep_files=True)  # doctest: +SKIP
+        >>> prune([before], out=tmp)  # doctest: +SKIP
+        ['frame-frequency.csv', 'frame-frequency.png', 'frame-frequency.svg']
     """
     folder = _folder(out)
-    with _locked(folder):
+    with locked(folder):
         manifest = read_manifest(folder)
         listed = {name for entry in manifest["figures"].values() for name in entry.get("files", {})}
         names = sorted({name for entry in entries for name in entry.get("files", {})} - listed)
@@ -483,9 +539,13 @@ def restore(entry: Mapping, *, out: str | Path | None = None) -> bool:
     Returns:
         True when every listed file exists with the recorded sha256 and the
         entry was written back; False (and nothing written) otherwise.
+
+    Example:
+        >>> restore(remove("frame-frequency", out=tmp, keep_files=True), out=tmp)  # doctest: +SKIP
+        True
     """
     folder = _folder(out)
-    with _locked(folder):
+    with locked(folder):
         for name, digest in entry.get("files", {}).items():
             path = folder / name
             if not path.is_file() or file_sha256(path) != digest:
@@ -537,8 +597,15 @@ def verify(out: str | Path | None = None) -> pd.DataFrame:
 def remove_temporary(out: str | Path) -> list[str]:
     """Delete temporary files that an interrupted :func:`save` left in a folder.
 
+    Args:
+        out: the figures folder.
+
     Returns:
         The names deleted (hidden ``.<name>.<random>.tmp`` files only).
+
+    Example:
+        >>> remove_temporary(tmp)  # doctest: +SKIP
+        ['.frame-frequency.png.k2j3h4.tmp']
     """
     folder = Path(out)
     gone = []

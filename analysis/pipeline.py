@@ -155,6 +155,10 @@ def check_text(text: str | Path) -> Path:
     Raises:
         InputError: one line naming the file and what is wrong (missing, a
             folder, empty, binary, not decodable), from :func:`analysis.corpus.load`.
+
+    Example:
+        >>> check_text(paths.SEED_TEXT) == paths.SEED_TEXT
+        True
     """
     from analysis import corpus
 
@@ -372,6 +376,9 @@ def export_html(executed: str | Path, target: str | Path) -> Path:
 
     Returns:
         The HTML path.
+
+    Example:
+        >>> export_html("build/notebooks/07-study.ipynb", "build/study/07-study.html")  # doctest: +SKIP
     """
     import nbformat
     from nbconvert import HTMLExporter
