@@ -19,9 +19,11 @@ same text, it times
   single-threaded processes, started once and warmed up (its start-up time
   is reported apart, with one cold run of ``workers=N`` that includes it).
 
-It prints medians over the repeats in words per second (words as counted by
-the suite), the ratios serial / NLTK and parallel / serial, and the peak
-resident memory (``ru_maxrss``) of each worker process and of this process.
+The three are run in turn in each repeat, so that other jobs on a shared
+machine slow them alike. It prints medians over the repeats in words per
+second (words as counted by the suite), the ratios serial / NLTK and
+parallel / serial (median of the paired runs), and the peak resident memory
+of each worker process and of this process, sampled while they run.
 ``--profile`` adds each measure alone, serially (one run each), to show where
 the time goes; ``documents`` alone is reading, parsing and tokenising.
 Targets (corpus issue): serial >= NLTK, parallel >= 1.7 x serial with 2
@@ -33,10 +35,10 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import resource
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -44,6 +46,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import benchcorpus  # noqa: E402
+import psutil  # noqa: E402  (installed with distributed)
 from nltk.tokenize import NLTKWordTokenizer  # noqa: E402
 
 from analysis import batch, corpus  # noqa: E402
@@ -70,9 +73,39 @@ def timed(fn, repeats: int) -> list[float]:
     return times
 
 
-def peak_rss_mb() -> float:
-    """Peak resident memory of the calling process, in MB (Linux reports kB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+class RssSampler:
+    """Peak resident memory of some processes, sampled by a thread while in a ``with`` block.
+
+    ``ru_maxrss`` is not used: a worker spawned from a large parent reports
+    the parent's peak, since Linux keeps it across ``fork`` and ``exec``.
+    """
+
+    #: Seconds between samples.
+    INTERVAL = 0.05
+
+    def __init__(self, pids):
+        self.procs = [psutil.Process(pid) for pid in pids]
+        self.peak = {p.pid: 0 for p in self.procs}
+        self._stop = threading.Event()
+
+    def _sample(self) -> None:
+        while not self._stop.wait(self.INTERVAL):
+            for proc in self.procs:
+                self.peak[proc.pid] = max(self.peak[proc.pid], proc.memory_info().rss)
+
+    def __enter__(self):
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def peaks(self) -> list[float]:
+        """Peak RSS of each process, in MB."""
+        return [self.peak[p.pid] / 2**20 for p in self.procs]
 
 
 def available(names) -> list[str]:
@@ -111,26 +144,31 @@ def main() -> None:
         print(f"corpus: {len(docs)} articles, {n_words:,} words; load_corpus {load_s:.2f} s "
               f"({n_words / load_s:,.0f} words/s); measures: {', '.join(measures)}")
 
-        base = statistics.median(timed(lambda: nltk_baseline(texts), args.repeats))
-        serial = statistics.median(timed(lambda: batch.analyse(docs, measures), args.repeats))
-        serial_peak = peak_rss_mb()
-
         from distributed import Client, LocalCluster
 
         start = time.perf_counter()
         batch.analyse(docs, measures, workers=args.workers, partition_size=args.partition_size)
         cold = time.perf_counter() - start
+        size = args.partition_size
+        times: dict[str, list[float]] = {"nltk": [], "serial": [], "parallel": []}
         with LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
                           dashboard_address=None, silence_logs=logging.ERROR) as cluster, \
                 Client(cluster) as client:
             k = args.workers * 2  # warm-up: imports and lexicons loaded on every worker
             warm = corpus.Corpus(docs.refs[:k], docs.metadata.iloc[:k])
             batch.analyse(warm, measures, scheduler=client, partition_size=1)
-            size = args.partition_size
-            parallel = statistics.median(timed(
-                lambda: batch.analyse(docs, measures, scheduler=client, partition_size=size),
-                args.repeats))
-            worker_peaks = sorted(client.run(peak_rss_mb).values())
+            workers = RssSampler(client.run(os.getpid).values())
+            driver = RssSampler([os.getpid()])
+            for _ in range(args.repeats):  # interleaved, so that other jobs slow all three alike
+                times["nltk"] += timed(lambda: nltk_baseline(texts), 1)
+                with driver:
+                    times["serial"] += timed(lambda: batch.analyse(docs, measures), 1)
+                with workers:
+                    times["parallel"] += timed(lambda: batch.analyse(
+                        docs, measures, scheduler=client, partition_size=size), 1)
+        base, serial, parallel = (statistics.median(times[k])
+                                  for k in ("nltk", "serial", "parallel"))
+        speedups = [s / p for s, p in zip(times["serial"], times["parallel"])]
 
         rows = [("NLTKWordTokenizer alone", base), ("all measures, serial", serial),
                 (f"all measures, {args.workers} workers (warm)", parallel),
@@ -139,12 +177,12 @@ def main() -> None:
         for name, secs in rows:
             print(f"{name:<48} {secs:>8.2f} {n_words / secs:>10,.0f}")
         print(f"serial / NLTK: {base / serial:.2f} (target >= {TARGET_SERIAL_RATIO}); "
-              f"{args.workers} workers / serial: {serial / parallel:.2f} warm, "
-              f"{serial / cold:.2f} cold "
+              f"{args.workers} workers / serial: {statistics.median(speedups):.2f} warm (median of "
+              f"paired runs: {', '.join(f'{x:.2f}' for x in speedups)}), {serial / cold:.2f} cold "
               f"(target >= {TARGET_SPEEDUP})")
-        print(f"peak RSS per worker: {', '.join(f'{p:.0f}' for p in worker_peaks)} MB "
-              f"(target < {TARGET_PEAK_MB}); this process: {serial_peak:.0f} MB after the "
-              f"serial runs "
+        print(f"peak RSS per worker (sampled every {RssSampler.INTERVAL} s): "
+              f"{', '.join(f'{p:.1f}' for p in workers.peaks())} MB (target < {TARGET_PEAK_MB}); "
+              f"this process during the serial runs: {driver.peaks()[0]:.1f} MB "
               f"(it holds every result table)")
         if args.profile:
             print(f"{'measure alone, serial':<48} {'seconds':>8} {'words/s':>10}")
