@@ -387,7 +387,10 @@ def export_html(executed: str | Path, target: str | Path) -> Path:
     nb = nbformat.read(str(executed), as_version=4)
     nb.cells = [c for c in nb.cells if "parameters" not in c.metadata.get("tags", [])
                 and "injected-parameters" not in c.metadata.get("tags", [])]
-    body, _ = exporter.from_notebook_node(nb)
+    headings = [c.source.splitlines()[0].lstrip("# ").strip() for c in nb.cells
+                if c.cell_type == "markdown" and c.source.startswith("# ")]
+    title = headings[0] if headings else Path(executed).stem
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
     return figures.write_bytes(target, body.encode("utf-8"))
 
 

@@ -207,7 +207,7 @@ def test_export_html_has_prose_and_outputs_without_code(suite, tmp_path):
     html = pipeline.study(text=PLAIN, out=tmp_path / "figs", folder=suite)
     assert html == tmp_path / "figs-build" / "study" / "07-study.html"
     page = html.read_text()
-    assert "07-study" in page and "Result: 42 mentions" in page
+    assert "<title>07-study</title>" in page and "Result: 42 mentions" in page
     assert "figures.use(" not in page and "TEXT = None" not in page
 
 
