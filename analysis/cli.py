@@ -77,7 +77,7 @@ def _corpus(args: argparse.Namespace) -> int:
 
     source = args.source[0] if len(args.source) == 1 else args.source
     docs = corpus.load_corpus(source, skip_bad=args.skip_bad, text_column=args.text_column,
-                              encoding=args.encoding)
+                              encoding=args.encoding, metadata=args.metadata)
     results = batch.analyse(docs, args.measures or batch.DEFAULT_MEASURES, workers=args.workers,
                             scheduler=args.scheduler, skip_bad=args.skip_bad)
     manifest = batch.write(results, args.out, fmt=args.format, source=docs.source)
@@ -121,7 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_study)
 
     p = sub.add_parser("corpus", help="run the measures over a corpus; write one table per measure")
-    p.add_argument("source", nargs="+", help="a folder of .txt files, text files, or a CSV/Parquet table")
+    p.add_argument("source", nargs="+", help="folders of .txt files, text files, or a CSV/Parquet table")
     p.add_argument("--out", required=True, help="folder for the tables and manifest.json")
     p.add_argument("--measures", nargs="*", default=None, help="measures to run (default: all five)")
     p.add_argument("--workers", type=int, default=1, help="local worker processes (default 1: no Dask)")
@@ -130,6 +130,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("csv", "parquet"), default="csv", help="table format (default csv)")
     p.add_argument("--text-column", default="text", help="text column of a table source (default text)")
     p.add_argument("--encoding", default=None, help="encoding of the text files (default UTF-8)")
+    p.add_argument("--metadata", default=None,
+                   help="CSV/Parquet with a doc_id column (default: metadata.csv in a folder source)")
     p.set_defaults(func=_corpus)
     return parser
 

@@ -556,7 +556,8 @@ def load_corpus(source, *, skip_bad: bool = False, metadata=None, text_column: s
               path relative to the folder, without suffix; a ``metadata.csv``
               in the folder, with a ``doc_id`` column, adds metadata columns
               (title, author, outlet, date, ...);
-            - a list of text-file paths (``doc_id``: the file name without suffix);
+            - a list of text files or folders (``doc_id``: the file name
+              without suffix; a folder stands for its files matching ``pattern``);
             - a CSV or Parquet file, or a DataFrame, with one row per document:
               the text in ``text_column``, an identifier in ``id_column`` (row
               numbers when absent), every other column kept as metadata.
@@ -628,7 +629,9 @@ def _from_files(source, metadata, pattern: str, encoding, furniture):
         else:
             files, doc_ids = [path], [path.stem]
     else:
-        files = [Path(p) for p in source]
+        files = []
+        for item in map(Path, source):
+            files.extend(sorted(f for f in item.glob(pattern) if f.is_file()) if item.is_dir() else [item])
         doc_ids = [p.stem for p in files]
         label = f"<{len(files)} paths>"
     if not files:

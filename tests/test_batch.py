@@ -276,3 +276,15 @@ def test_command_line_writes_tables_and_reports_bad_files(tmp_path, capsys):
     assert pd.read_csv(out / "sentences.csv")["doc_id"].unique().tolist() == ["a", "b"]
     manifest = json.loads((out / "manifest.json").read_text())
     assert sorted(manifest["tables"]) == ["documents", "errors", "sentences"]
+
+
+def test_command_line_files_and_folders_with_a_metadata_table(tmp_path):
+    folder = _folder(tmp_path, {"a.txt": GOOD, "b.txt": OTHER})
+    meta = tmp_path / "meta.csv"
+    meta.write_text("doc_id,outlet\na,Times\nb,Post\n", encoding="utf-8")
+    out = tmp_path / "out"
+    args = ["corpus", str(folder / "b.txt"), str(folder / "a.txt"), "--out", str(out),
+            "--measures", "documents", "--metadata", str(meta)]
+    assert cli.main(args) == 0
+    table = pd.read_csv(out / "documents.csv")
+    assert table[["doc_id", "outlet"]].values.tolist() == [["a", "Times"], ["b", "Post"]]

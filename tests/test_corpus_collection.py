@@ -75,6 +75,13 @@ def test_list_of_paths_and_single_file(tmp_path):
     assert corpus.load_corpus(folder / "y.txt").doc_ids == ["y"]
 
 
+def test_a_list_may_mix_folders_and_files(tmp_path):
+    folder = _folder(tmp_path, {"x.txt": GOOD, "y.txt": OTHER})
+    extra = tmp_path / "extra.txt"
+    extra.write_text(OTHER)
+    assert corpus.load_corpus([extra, folder]).doc_ids == ["extra", "x", "y"]
+
+
 def test_two_files_with_one_doc_id_are_refused(tmp_path):
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
