@@ -749,15 +749,39 @@ def bootstrap_interval(values: np.ndarray, rng: np.random.Generator,
     return float(low), float(high)
 
 
-def _voice_groups(table: pd.DataFrame):
-    yield "all", table
-    voice = table["voice"]
-    if voice.isna().all():
-        return
+def _voice_groups(voice: pd.Series) -> tuple[list[tuple[str, np.ndarray]], np.ndarray]:
+    """The "author" and "quoted" voices as boolean masks over a score table's rows.
+
+    Returns ``([(voice, mask), ...], known)`` where ``known`` marks rows with a
+    voice at all ("all" needs no mask; see :func:`_group_rows`).
+    """
     is_author = voice.eq("author").fillna(False).to_numpy(bool)
     known = voice.notna().to_numpy(bool)
-    yield "author", table.loc[is_author]
-    yield "quoted", table.loc[known & ~is_author]
+    return [("author", is_author), ("quoted", known & ~is_author)], known
+
+
+def _group_rows(table: pd.DataFrame):
+    """Rows of each (actor, voice) group, in the order of the aggregation.
+
+    Actors in order of first mention (as ``groupby(sort=False)``), then the
+    voices "all", "author", "quoted"; each group's rows in table order; empty
+    groups left out. Yields ``(actor, voice, rows)`` with ``rows`` an array
+    of positions into ``table``.
+    """
+    codes, uniques = pd.factorize(table["actor"])
+    codes = np.asarray(codes, dtype="int64")
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1), side="left")
+    voices, known = _voice_groups(table["voice"])
+    for k, actor in enumerate(uniques):
+        rows = order[bounds[k]:bounds[k + 1]]
+        yield actor, "all", rows
+        if not known[rows].any():
+            continue
+        for voice, mask in voices:
+            part = rows[mask[rows]]
+            if len(part):
+                yield actor, voice, part
 
 
 def toward_actors(doc: Document, *, rollup: bool = False, seed: int = SEED, gazetteer=None) -> pd.DataFrame:
@@ -792,17 +816,16 @@ def toward_actors(doc: Document, *, rollup: bool = False, seed: int = SEED, gaze
     table = scores(doc, gazetteer)
     if rollup:
         table = actors.rollup(table, gazetteer=gazetteer)
+    score = table["score"].to_numpy(float)
+    labels = table["label"].to_numpy()
+    is_neg, is_neu, is_pos = (labels == "negative"), (labels == "neutral"), (labels == "positive")
     rows = []
-    for actor, group in table.groupby("actor", sort=False):
-        for voice, part in _voice_groups(group):
-            if part.empty:
-                continue
-            values = part["score"].to_numpy(float)
-            low, high = bootstrap_interval(values, _seed_for(seed, actor, voice))
-            labels = part["label"].to_numpy()
-            rows.append((actor, voice, len(values), float(values.mean()), low, high,
-                         float(np.mean(labels == "negative")), float(np.mean(labels == "neutral")),
-                         float(np.mean(labels == "positive"))))
+    for actor, voice, part in _group_rows(table):
+        values = score[part]
+        low, high = bootstrap_interval(values, _seed_for(seed, actor, voice))
+        rows.append((actor, voice, len(values), float(values.mean()), low, high,
+                     float(np.mean(is_neg[part])), float(np.mean(is_neu[part])),
+                     float(np.mean(is_pos[part]))))
     out = pd.DataFrame(rows, columns=ACTOR_COLUMNS)
     if out.empty:
         return out
