@@ -345,16 +345,35 @@ def _lookup(uniques: np.ndarray, codes: np.ndarray, fn, dtype) -> np.ndarray:
     return per_type[codes] if len(codes) else np.zeros(0, dtype=dtype)
 
 
+@lru_cache(maxsize=200_000)
+def _token_props(t: str) -> tuple[float, float, bool, bool, bool, bool]:
+    """VADER's per-token quantities of a lower-cased token, computed once per word form.
+
+    Returns:
+        ``(raw valence, booster weight, is negator, is "but", breaks a
+        clause, is a word)``.
+    """
+    lex = vader_lexicon()
+    negators, boosters, _ = vader_rules()
+    return (lex.get(t, 0.0), boosters.get(t, 0.0), t in negators or t.endswith("n't"), t == "but",
+            t in CLAUSE_PUNCT, t[:1].isalnum())
+
+
 def valences(tok: Tokens) -> Valences:
     """VADER valences for each token (see the module docstring for the rules)."""
-    lex = vader_lexicon()
-    negators, boosters, n_scalar = vader_rules()
+    _, _, n_scalar = vader_rules()
     norm = tok.norm
     codes, uniques = pd.factorize(norm)
     uniques = np.asarray(uniques, dtype=object)
-    raw = _lookup(uniques, codes, lambda t: lex.get(t, 0.0), float)
-    is_neg = _lookup(uniques, codes, lambda t: t in negators or t.endswith("n't"), bool)
-    boost = _lookup(uniques, codes, lambda t: boosters.get(t, 0.0), float)
+    props = [_token_props(t) for t in uniques]
+    per_type_f = np.array([p[:2] for p in props], dtype=float).reshape(len(props), 2)
+    per_type_b = np.array([p[2:] for p in props], dtype=bool).reshape(len(props), 4)
+
+    def spread(column: np.ndarray) -> np.ndarray:
+        return column[codes] if len(codes) else np.zeros(0, dtype=column.dtype)
+
+    raw, boost = spread(per_type_f[:, 0]), spread(per_type_f[:, 1])
+    is_neg, is_but, is_break, is_word = (spread(per_type_b[:, k]) for k in range(4))
     value = raw.copy()
     sign = np.sign(raw)
     negated = np.zeros(len(norm), dtype=bool)
@@ -362,7 +381,6 @@ def valences(tok: Tokens) -> Valences:
         value += sign * _lagged(boost, tok.seg, lag, 0.0) * BOOST_DECAY[lag - 1]
         negated |= _lagged(is_neg, tok.seg, lag, False)
     value = np.where(negated, value * n_scalar, value)
-    is_but = _lookup(uniques, codes, lambda t: t == "but", bool)
     but_before = np.zeros(len(norm), dtype=bool)
     but_after = np.zeros(len(norm), dtype=bool)
     if len(norm):
@@ -375,10 +393,9 @@ def valences(tok: Tokens) -> Valences:
         but_after = has_but & (before_in_seg > 0) & ~is_but
         but_before = has_but & (before_in_seg == 0)
     but = np.where(but_before, BUT_BEFORE, np.where(but_after, BUT_AFTER, 1.0))
-    breaks = _lookup(uniques, codes, lambda t: t in CLAUSE_PUNCT, bool) | is_but
+    breaks = is_break | is_but
     new_seg = np.r_[True, tok.seg[1:] != tok.seg[:-1]] if len(norm) else np.zeros(0, bool)
     clause = np.cumsum(breaks | new_seg)
-    is_word = _lookup(uniques, codes, lambda t: t[:1].isalnum(), bool)
     return Valences(raw, value, negated, but, clause, is_word, codes, uniques)
 
 
