@@ -714,12 +714,12 @@ def scores(doc: Document, gazetteer=None) -> pd.DataFrame:
         numeric, lt, lk = features(tok, ment["sentence_id"].to_numpy("int64"),
                                    ment["start"].to_numpy("int64"), ment["end"].to_numpy("int64"), val)
         p = _predict(numeric, lt, lk, model())
-        out = ment.copy()
-        out["voice"] = _voices(doc, ment["start"].to_numpy("int64"))
-        out["score"] = p[:, 2] - p[:, 0]
-        out["label"] = np.asarray(LABELS, dtype=object)[p.argmax(axis=1)] if len(p) else np.array([], object)
-        out["p_negative"], out["p_neutral"], out["p_positive"] = p[:, 0], p[:, 1], p[:, 2]
-        return out[SCORE_COLUMNS]
+        columns = {c: ment[c] for c in SCORE_COLUMNS[:SCORE_COLUMNS.index("voice")]}
+        columns["voice"] = _voices(doc, ment["start"].to_numpy("int64"))
+        columns["score"] = p[:, 2] - p[:, 0]
+        columns["label"] = np.asarray(LABELS, dtype=object)[p.argmax(axis=1)] if len(p) else np.array([], object)
+        columns["p_negative"], columns["p_neutral"], columns["p_positive"] = p[:, 0], p[:, 1], p[:, 2]
+        return pd.DataFrame(columns, index=ment.index)
 
     if gazetteer is not None:
         return compute()
@@ -843,15 +843,13 @@ def toward_actors(doc: Document, *, rollup: bool = False, seed: int = SEED, gaze
         rows.append((actor, voice, len(values), float(values.mean()), low, high,
                      float(np.mean(is_neg[part])), float(np.mean(is_neu[part])),
                      float(np.mean(is_pos[part]))))
-    out = pd.DataFrame(rows, columns=ACTOR_COLUMNS)
-    if out.empty:
-        return out
-    total = out.loc[out["voice"] == "all"].set_index("actor")["n_mentions"]
-    order = {"all": 0, "author": 1, "quoted": 2}
-    out["_n"] = out["actor"].map(total)
-    out["_v"] = out["voice"].map(order)
-    out = out.sort_values(["_n", "actor", "_v"], ascending=[False, True, True], kind="stable")
-    return out.drop(columns=["_n", "_v"]).reset_index(drop=True)
+    if rows:
+        # most mentions (all voices) first, then actor id, then all/author/quoted
+        total = {r[0]: r[2] for r in rows if r[1] == "all"}
+        rank = {a: i for i, a in enumerate(sorted(total))}
+        voice_rank = {"all": 0, "author": 1, "quoted": 2}
+        rows.sort(key=lambda r: (-total[r[0]], rank[r[0]], voice_rank[r[1]]))
+    return pd.DataFrame(rows, columns=ACTOR_COLUMNS)
 
 
 def evidence(doc: Document, actor: str, *, rollup: bool = False, gazetteer=None) -> pd.DataFrame:
