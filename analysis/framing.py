@@ -542,7 +542,32 @@ def count(doc: Document, codebook: lexicons.Source | Codebook = None) -> pd.Data
     """
     cb = _resolve(codebook)
     found = _matches(doc, cb)
-    words = _section_words(doc)
+    labels, words = _section_word_counts(doc)
+    frames, terms, pair_of = _pairs(cb)
+    n_sec = len(labels)
+    if not n_sec:  # no section: the general path (an empty grid)
+        return _count_frame(found, cb, _section_words(doc))
+    # matches per (distinct frame-term pair, section), then spread to the grid's rows
+    section_of = {label: i for i, label in enumerate(labels)}
+    n_pairs = max(pair_of.values(), default=-1) + 1
+    cells = [pair_of[(f, t)] * n_sec + section_of[sec] if (f, t) in pair_of and sec in section_of else -1
+             for f, t, sec in zip(found["frame"].tolist(), found["term"].tolist(), found["section"].tolist())]
+    cells = np.asarray(cells, dtype="int64")
+    per_cell = np.bincount(cells[cells >= 0], minlength=n_pairs * n_sec).astype("int64")
+    rows = np.asarray([pair_of[(f, t)] for f, t in zip(frames, terms)], dtype="int64")
+    count_ = per_cell.reshape(n_pairs, n_sec)[rows].ravel()
+    denom = np.tile(words, len(frames))
+    return pd.DataFrame({
+        "frame": [f for f in frames for _ in range(n_sec)],
+        "term": [t for t in terms for _ in range(n_sec)],
+        "section": list(labels) * len(frames),
+        "count": count_,
+        "per_1k_words": np.where(denom > 0, 1000.0 * count_ / np.maximum(denom, 1), 0.0),
+    })
+
+
+def _count_frame(found: pd.DataFrame, cb: Codebook, words: pd.Series) -> pd.DataFrame:
+    """:func:`count` with pandas grouping (used when the document has no section)."""
     pairs = [(f.id, t) for f in cb.frames for t in (*f.terms, *f.inflected)]
     index = pd.MultiIndex.from_tuples([(f, t, s) for f, t in pairs for s in words.index],
                                       names=["frame", "term", "section"])
@@ -552,6 +577,33 @@ def count(doc: Document, codebook: lexicons.Source | Codebook = None) -> pd.Data
     out["per_1k_words"] = np.where(denom > 0, 1000.0 * out["count"] / np.maximum(denom, 1), 0.0)
     out["count"] = out["count"].astype("int64")
     return out
+
+
+@lru_cache(maxsize=32)
+def _pairs(cb: Codebook) -> tuple[tuple[str, ...], tuple[str, ...], dict]:
+    """The codebook's (frame, term) rows in codebook order, and each distinct pair's number."""
+    frames, terms, pair_of = [], [], {}
+    for f in cb.frames:
+        for t in (*f.terms, *f.inflected):
+            frames.append(f.id)
+            terms.append(t)
+            pair_of.setdefault((f.id, t), len(pair_of))
+    return tuple(frames), tuple(terms), pair_of
+
+
+def _section_word_counts(doc: Document) -> tuple[list, np.ndarray]:
+    """Section labels in section order and their word counts (as :func:`_section_words`)."""
+    def build():
+        sents = tokenise.sentences(doc)
+        labels = list(dict.fromkeys(s.label for s in doc.sections))
+        codes, uniques = pd.factorize(sents["section"])
+        sums = np.zeros(len(uniques), dtype="int64")
+        ok = codes >= 0
+        np.add.at(sums, codes[ok], sents["n_words"].to_numpy("int64")[ok])
+        total = dict(zip(uniques.tolist(), sums.tolist()))
+        return labels, np.asarray([total.get(label, 0) for label in labels], dtype="int64")
+
+    return doc.cached("framing.section_words", build)
 
 
 def density(doc: Document, codebook: lexicons.Source | Codebook = None, *,
