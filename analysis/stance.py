@@ -399,7 +399,7 @@ def _tables(doc: Document) -> _Tables:
         codes, uniques = pd.factorize(words["norm"])
         codes = np.asarray(codes, dtype="int64")
         return _Tables(
-            codes=codes, code_list=codes.tolist(), lookup={u: c for c, u in enumerate(uniques)},
+            codes=codes, code_list=codes.tolist(), lookup=dict(zip(uniques.tolist(), range(len(uniques)))),
             starts=words["start"].to_numpy(), ends=words["end"].to_numpy(), sid=sid, first_word=first,
             sent_start=sents["start"].to_numpy(), sent_end=sents["end"].to_numpy(),
         )
@@ -417,6 +417,8 @@ def _index(t: _Tables, lex: Lexicon) -> tuple[dict, np.ndarray]:
     singles, pairs = [], []
     width = len(t.lookup) + 1
     for first, forms in lex.by_first.items():
+        if first not in t.lookup:  # no form starting with this token can occur
+            continue
         for toks, surf, e in forms:
             if all(tok in t.lookup for tok in toks):
                 code = tuple(t.lookup[tok] for tok in toks)
