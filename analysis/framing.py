@@ -336,6 +336,14 @@ def _from_source(source) -> Codebook:
     return _compiled(content, label)
 
 
+def _word_mask(kind: pd.Series) -> np.ndarray:
+    """Which tokens are words (kind in :data:`analysis.tokenise.WORD_KINDS`), via category codes."""
+    if isinstance(kind.dtype, pd.CategoricalDtype):
+        of_category = np.append(kind.cat.categories.isin(tokenise.WORD_KINDS), False)
+        return of_category[kind.cat.codes.to_numpy()]  # code -1 (missing): not a word
+    return kind.isin(tokenise.WORD_KINDS).to_numpy()
+
+
 def _units(doc: Document) -> dict:
     """The matching stream: every token, hyphenated words split into their parts.
 
@@ -346,10 +354,10 @@ def _units(doc: Document) -> dict:
     def build() -> dict:
         w = tokenise.words(doc)
         codes, uniques = pd.factorize(w["norm"])
-        vocab = [str(u) for u in uniques]
+        vocab = [str(u) for u in uniques.tolist()]
         start = w["start"].to_numpy()
         sid = w["sentence_id"].to_numpy()
-        word_index = np.cumsum(w["kind"].isin(_WORD_KINDS).to_numpy()) - 1
+        word_index = np.cumsum(_word_mask(w["kind"])) - 1
         index = {form: i for i, form in enumerate(vocab)}
         # Parts of each hyphenated word form: codes and offsets inside the form.
         n_parts = np.ones(len(vocab), dtype="int64")

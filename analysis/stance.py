@@ -385,12 +385,20 @@ class _Tables:
     sent_end: np.ndarray
 
 
+def _word_mask(kind: pd.Series) -> np.ndarray:
+    """Which tokens are words (kind in :data:`analysis.tokenise.WORD_KINDS`), via category codes."""
+    if isinstance(kind.dtype, pd.CategoricalDtype):
+        of_category = np.append(kind.cat.categories.isin(tokenise.WORD_KINDS), False)
+        return of_category[kind.cat.codes.to_numpy()]  # code -1 (missing): not a word
+    return kind.isin(tokenise.WORD_KINDS).to_numpy()
+
+
 def _tables(doc: Document) -> _Tables:
     def build() -> _Tables:
         words = tokenise.words(doc)
         sents = tokenise.sentences(doc)
         sid = words["sentence_id"].to_numpy()
-        is_word = words["kind"].isin(tokenise.WORD_KINDS).to_numpy()
+        is_word = _word_mask(words["kind"])
         first = np.full(len(sents), -1, dtype="int64")
         idx = np.flatnonzero(is_word)
         if len(idx):
