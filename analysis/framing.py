@@ -339,9 +339,36 @@ def _from_source(source) -> Codebook:
 def _word_mask(kind: pd.Series) -> np.ndarray:
     """Which tokens are words (kind in :data:`analysis.tokenise.WORD_KINDS`), via category codes."""
     if isinstance(kind.dtype, pd.CategoricalDtype):
-        of_category = np.append(kind.cat.categories.isin(tokenise.WORD_KINDS), False)
+        of_category = np.array([c in _WORD_KINDS for c in kind.cat.categories.tolist()] + [False])
         return of_category[kind.cat.codes.to_numpy()]  # code -1 (missing): not a word
     return kind.isin(tokenise.WORD_KINDS).to_numpy()
+
+
+@lru_cache(maxsize=200_000)
+def _form_parts(form: str) -> tuple[tuple[str, int, int], ...]:
+    """The parts a word form is matched as: a hyphenated compound's parts, else the form itself."""
+    parts = _split_compound(form) if "-" in form and any(ch.isalnum() for ch in form) else []
+    if len(parts) < 2:
+        parts = [(form, 0, len(form))]
+    return tuple(parts)
+
+
+#: Stems of the word forms seen so far (a plain dict in front of :func:`stem`;
+#: cleared when it reaches the size of :func:`stem`'s cache).
+_STEMS: dict[str, str] = {}
+_STEMS_MAX = 200_000
+
+
+def _stems(forms: list[str]) -> list[str]:
+    """:func:`stem` of each form, remembered across documents."""
+    known = _STEMS
+    if len(known) > _STEMS_MAX:
+        known.clear()
+    out = [known.get(f) for f in forms]
+    for i, s in enumerate(out):
+        if s is None:
+            out[i] = known[forms[i]] = stem(forms[i])
+    return out
 
 
 def _units(doc: Document) -> dict:
@@ -358,24 +385,20 @@ def _units(doc: Document) -> dict:
         start = w["start"].to_numpy()
         sid = w["sentence_id"].to_numpy()
         word_index = np.cumsum(_word_mask(w["kind"])) - 1
-        index = {form: i for i, form in enumerate(vocab)}
+        index = dict(zip(vocab, range(len(vocab))))
         # Parts of each hyphenated word form: codes and offsets inside the form.
-        n_parts = np.ones(len(vocab), dtype="int64")
-        part_first = np.zeros(len(vocab), dtype="int64")
-        flat_code, flat_start, flat_end = [], [], []
-        for i, form in enumerate(list(vocab)):
-            part_first[i] = len(flat_code)
-            parts = _split_compound(form) if "-" in form and any(ch.isalnum() for ch in form) else []
-            if len(parts) < 2:
-                parts = [(form, 0, len(form))]
-            n_parts[i] = len(parts)
-            for part, s, e in parts:
-                if part not in index:
-                    index[part] = len(vocab)
-                    vocab.append(part)
-                flat_code.append(index[part])
-                flat_start.append(s)
-                flat_end.append(e)
+        parts_of = [_form_parts(form) for form in vocab]
+        for parts in parts_of:
+            if len(parts) > 1:
+                for part, _, _ in parts:
+                    if part not in index:
+                        index[part] = len(vocab)
+                        vocab.append(part)
+        n_parts = np.fromiter(map(len, parts_of), dtype="int64", count=len(parts_of))
+        part_first = np.cumsum(n_parts) - n_parts
+        flat_code = [index[part] for parts in parts_of for part, _, _ in parts]
+        flat_start = [s for parts in parts_of for _, s, _ in parts]
+        flat_end = [e for parts in parts_of for _, _, e in parts]
         flat_code, flat_start, flat_end = (np.array(x, dtype="int64")
                                            for x in (flat_code, flat_start, flat_end))
         # Only word tokens contain a hyphen between letters, so forms decide the split.
@@ -390,9 +413,9 @@ def _units(doc: Document) -> dict:
             u_code = flat_code[flat]
             u_start = start[src] + flat_start[flat]
             u_end = np.where(n_parts[src_code] == 1, end[src], start[src] + flat_end[flat])
-        stem_codes, stem_uniques = pd.factorize(np.array([stem(v) for v in vocab], dtype=object))
+        stem_codes, stem_uniques = pd.factorize(np.array(_stems(vocab), dtype=object))
         return {"code": u_code, "stem": stem_codes[u_code] if len(vocab) else u_code,
-                "vocab": index, "stem_vocab": {s: i for i, s in enumerate(stem_uniques)},
+                "vocab": index, "stem_vocab": dict(zip(stem_uniques.tolist(), range(len(stem_uniques)))),
                 "start": u_start, "end": u_end, "sentence_id": sid[src], "word_index": word_index[src]}
 
     return doc.cached("framing.units", build)

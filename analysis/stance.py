@@ -388,7 +388,7 @@ class _Tables:
 def _word_mask(kind: pd.Series) -> np.ndarray:
     """Which tokens are words (kind in :data:`analysis.tokenise.WORD_KINDS`), via category codes."""
     if isinstance(kind.dtype, pd.CategoricalDtype):
-        of_category = np.append(kind.cat.categories.isin(tokenise.WORD_KINDS), False)
+        of_category = np.array([c in tokenise.WORD_KINDS for c in kind.cat.categories.tolist()] + [False])
         return of_category[kind.cat.codes.to_numpy()]  # code -1 (missing): not a word
     return kind.isin(tokenise.WORD_KINDS).to_numpy()
 
