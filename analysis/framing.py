@@ -508,9 +508,16 @@ def _match(doc: Document, cb: Codebook) -> pd.DataFrame:
 def _matches(doc: Document, cb: Codebook) -> pd.DataFrame:
     def build() -> pd.DataFrame:
         found = _match(doc, cb)
-        sents = tokenise.sentences(doc).set_index("sentence_id")
-        found["section"] = sents["section"].reindex(found["sentence_id"]).to_numpy()
-        found["sentence"] = sents["text"].reindex(found["sentence_id"]).to_numpy()
+        sents = tokenise.sentences(doc)
+        ids = sents["sentence_id"].to_numpy()
+        if np.array_equal(ids, np.arange(len(ids))):  # sentence ids are row numbers: take by position
+            at = found["sentence_id"].to_numpy()
+            found["section"] = sents["section"].to_numpy()[at]
+            found["sentence"] = sents["text"].to_numpy()[at]
+        else:
+            sents = sents.set_index("sentence_id")
+            found["section"] = sents["section"].reindex(found["sentence_id"]).to_numpy()
+            found["sentence"] = sents["text"].reindex(found["sentence_id"]).to_numpy()
         return found
 
     return doc.cached(f"framing.matches:{cb.key}", build)
