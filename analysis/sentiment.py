@@ -355,8 +355,16 @@ def _token_props(t: str) -> tuple[float, float, bool, bool, bool, bool]:
     """
     lex = vader_lexicon()
     negators, boosters, _ = vader_rules()
-    return (lex.get(t, 0.0), boosters.get(t, 0.0), t in negators or t.endswith("n't"), t == "but",
-            t in CLAUSE_PUNCT, t[:1].isalnum())
+    props = (lex.get(t, 0.0), boosters.get(t, 0.0), t in negators or t.endswith("n't"), t == "but",
+             t in CLAUSE_PUNCT, t[:1].isalnum())
+    if len(_TOKEN_PROPS) < _TOKEN_PROPS_MAX:
+        _TOKEN_PROPS[t] = props
+    return props
+
+
+#: :func:`_token_props` of the word forms seen so far, read without a call.
+_TOKEN_PROPS: dict[str, tuple] = {}
+_TOKEN_PROPS_MAX = 200_000
 
 
 def valences(tok: Tokens) -> Valences:
@@ -365,7 +373,8 @@ def valences(tok: Tokens) -> Valences:
     norm = tok.norm
     codes, uniques = pd.factorize(norm)
     uniques = np.asarray(uniques, dtype=object)
-    props = [_token_props(t) for t in uniques]
+    known = _TOKEN_PROPS
+    props = [known.get(t) or _token_props(t) for t in uniques]
     per_type_f = np.array([p[:2] for p in props], dtype=float).reshape(len(props), 2)
     per_type_b = np.array([p[2:] for p in props], dtype=bool).reshape(len(props), 4)
 
@@ -839,10 +848,14 @@ def toward_actors(doc: Document, *, rollup: bool = False, seed: int = SEED, gaze
     rows = []
     for actor, voice, part in _group_rows(table):
         values = score[part]
-        low, high = bootstrap_interval(values, _seed_for(seed, actor, voice))
-        rows.append((actor, voice, len(values), float(values.mean()), low, high,
-                     float(np.mean(is_neg[part])), float(np.mean(is_neu[part])),
-                     float(np.mean(is_pos[part]))))
+        n = len(values)
+        # one value, or all equal: the interval is the value and no draw is made
+        varies = n > 1 and not np.all(values == values[0])
+        low, high = bootstrap_interval(values, _seed_for(seed, actor, voice) if varies else None)
+        # a share is (count of the label) / n, as the mean of a boolean array computes it
+        rows.append((actor, voice, n, float(values.mean()), low, high,
+                     np.count_nonzero(is_neg[part]) / n, np.count_nonzero(is_neu[part]) / n,
+                     np.count_nonzero(is_pos[part]) / n))
     if rows:
         # most mentions (all voices) first, then actor id, then all/author/quoted
         total = {r[0]: r[2] for r in rows if r[1] == "all"}
