@@ -781,8 +781,9 @@ def _voice_groups(voice: pd.Series) -> tuple[list[tuple[str, np.ndarray]], np.nd
     Returns ``([(voice, mask), ...], known)`` where ``known`` marks rows with a
     voice at all ("all" needs no mask; see :func:`_group_rows`).
     """
-    is_author = voice.eq("author").fillna(False).to_numpy(bool)
     known = voice.notna().to_numpy(bool)
+    is_author = np.zeros(len(voice), dtype=bool)
+    is_author[known] = voice.to_numpy(dtype=object)[known] == "author"
     return [("author", is_author), ("quoted", known & ~is_author)], known
 
 
@@ -862,6 +863,7 @@ def toward_actors(doc: Document, *, rollup: bool = False, seed: int = SEED, gaze
         rank = {a: i for i, a in enumerate(sorted(total))}
         voice_rank = {"all": 0, "author": 1, "quoted": 2}
         rows.sort(key=lambda r: (-total[r[0]], rank[r[0]], voice_rank[r[1]]))
+        return pd.DataFrame(dict(zip(ACTOR_COLUMNS, map(list, zip(*rows)))))
     return pd.DataFrame(rows, columns=ACTOR_COLUMNS)
 
 
