@@ -387,20 +387,27 @@ def _units(doc: Document) -> dict:
         word_index = np.cumsum(_word_mask(w["kind"])) - 1
         index = dict(zip(vocab, range(len(vocab))))
         # Parts of each hyphenated word form: codes and offsets inside the form.
-        parts_of = [_form_parts(form) for form in vocab]
-        for parts in parts_of:
-            if len(parts) > 1:
-                for part, _, _ in parts:
-                    if part not in index:
-                        index[part] = len(vocab)
-                        vocab.append(part)
-        n_parts = np.fromiter(map(len, parts_of), dtype="int64", count=len(parts_of))
+        # A form without a hyphen is its own one part (code i, offsets 0 to its length).
+        n_forms = len(vocab)
+        compounds = [(i, _form_parts(form)) for i, form in enumerate(vocab) if "-" in form]
+        compounds = [(i, parts) for i, parts in compounds if len(parts) > 1]
+        for _, parts in compounds:
+            for part, _, _ in parts:
+                if part not in index:
+                    index[part] = len(vocab)
+                    vocab.append(part)
+        n_parts = np.ones(n_forms, dtype="int64")
+        for i, parts in compounds:
+            n_parts[i] = len(parts)
         part_first = np.cumsum(n_parts) - n_parts
-        flat_code = [index[part] for parts in parts_of for part, _, _ in parts]
-        flat_start = [s for parts in parts_of for _, s, _ in parts]
-        flat_end = [e for parts in parts_of for _, _, e in parts]
-        flat_code, flat_start, flat_end = (np.array(x, dtype="int64")
-                                           for x in (flat_code, flat_start, flat_end))
+        flat_code = np.repeat(np.arange(n_forms, dtype="int64"), n_parts)
+        flat_start = np.zeros(len(flat_code), dtype="int64")
+        flat_end = np.repeat(np.fromiter(map(len, vocab[:n_forms]), dtype="int64", count=n_forms), n_parts)
+        for i, parts in compounds:
+            at = part_first[i] + np.arange(len(parts))
+            flat_code[at] = [index[part] for part, _, _ in parts]
+            flat_start[at] = [s for _, s, _ in parts]
+            flat_end[at] = [e for _, _, e in parts]
         # Only word tokens contain a hyphen between letters, so forms decide the split.
         end = w["end"].to_numpy()
         if (n_parts == 1).all():
