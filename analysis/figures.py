@@ -569,7 +569,8 @@ def verify(out: str | Path | None = None) -> pd.DataFrame:
         ``missing`` (listed, not present), ``changed`` (present, sha256
         differs) or ``unlisted`` (a file the manifest does not list). Empty
         when the folder and its manifest agree. Sub-folders are ignored, and
-        so are hidden temporary files of a write in progress.
+        so are hidden files (temporary files of a write in progress, a
+        ``.gitignore``).
 
     Example:
         >>> verify(tmp).empty  # doctest: +SKIP
@@ -588,7 +589,7 @@ def verify(out: str | Path | None = None) -> pd.DataFrame:
                 rows.append((name, figure_id, "changed"))
     if folder.is_dir():
         for path in sorted(folder.iterdir()):
-            if path.is_file() and not TEMPORARY.match(path.name) and path.name != MANIFEST \
+            if path.is_file() and not path.name.startswith(".") and path.name != MANIFEST \
                     and path.name not in listed:
                 rows.append((path.name, None, "unlisted"))
     return pd.DataFrame(rows, columns=["file", "id", "problem"])
