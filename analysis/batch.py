@@ -445,7 +445,7 @@ def write(results: Results, out: str | Path, *, fmt: str = "csv", source: str = 
     Returns:
         The manifest written.
     """
-    from analysis.figures import _atomic_write, git_commit, table_bytes, write_manifest
+    from analysis.figures import git_commit, table_bytes, write_bytes, write_manifest
 
     if fmt not in ("csv", "parquet"):
         raise InputError(f"table format must be 'csv' or 'parquet', not {fmt!r}")
@@ -455,7 +455,7 @@ def write(results: Results, out: str | Path, *, fmt: str = "csv", source: str = 
     for name, table in [*sorted(results.items()), ("errors", results.errors)]:
         blob = table_bytes(table) if fmt == "csv" else _parquet_bytes(table)
         file = table_file(name, fmt)
-        _atomic_write(folder / file, blob)
+        write_bytes(folder / file, blob)
         entries[name] = {"file": file, "rows": len(table), "columns": list(map(str, table.columns)),
                          "sha256": hashlib.sha256(blob).hexdigest()}
     manifest = {

@@ -381,8 +381,8 @@ import pandas as pd  # noqa: E402
 
 from analysis import paths as _paths  # noqa: E402
 
-#: The small corpus shipped for the tests and examples (five short articles).
-SAMPLE_CORPUS = _paths.RESULTS / "sample_corpus"
+#: The small corpus shipped for the tests and examples (see :mod:`analysis.paths`).
+SAMPLE_CORPUS = _paths.SAMPLE_CORPUS
 
 #: File suffixes read as a table of documents (one row each) rather than as text.
 TABLE_SUFFIXES = (".csv", ".parquet", ".pq")

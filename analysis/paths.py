@@ -17,4 +17,6 @@ FIGURES = ROOT / "figures"
 BUILD = ROOT / "build"
 BENCHMARKS = ROOT / "benchmarks"
 RESULTS = PACKAGE / "data"
+#: The small corpus shipped for the tests and examples (five short articles).
+SAMPLE_CORPUS = RESULTS / "sample_corpus"
 SHARED_BENCHMARKS = ROOT.parent / "shared" / "benchmarks"
