@@ -96,11 +96,6 @@ def _tokenizer() -> RegexpTokenizer:
     return RegexpTokenizer(token_pattern(), gaps=False, discard_empty=True, flags=re.UNICODE)
 
 
-@lru_cache(maxsize=1)
-def _compiled() -> re.Pattern:
-    return re.compile(token_pattern(), re.UNICODE)
-
-
 # Terminal punctuation, closing quotes/brackets, white space, then the next word.
 _CANDIDATE = re.compile(r"(?P<punct>[.!?…]+)(?P<close>[\"')\]]*)(?P<space>\s+)(?P<next>[\"'(\[]*\w+)?")
 _INITIALS = re.compile(r"^(?:[A-Za-z]\.)*[A-Za-z]$")
