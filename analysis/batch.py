@@ -53,11 +53,13 @@ import warnings
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from analysis import __version__
 from analysis.corpus import Corpus, Document, DocumentRef, load_corpus
 from analysis.errors import InputError
+from analysis.tables import Table, tidy
 
 #: Measure name -> ``"module:function"`` of a single-document measure; each
 #: function takes a :class:`~analysis.corpus.Document` first and returns a
@@ -86,6 +88,9 @@ PARTITION_SIZE = 20
 LOCAL_SCHEDULERS = ("processes", "threads", "synchronous", "sync", "single-threaded")
 #: Seconds to wait for a remote scheduler to answer before giving up.
 CONNECT_TIMEOUT = 30
+#: Columns and dtypes of :func:`document_summary`.
+SUMMARY_DTYPES = {"title": "str", "sections": "int64", "paragraphs": "int64", "sentences": "int64",
+                  "words": "int64", "sha256": "str"}
 #: Columns of the errors table.
 ERROR_COLUMNS = ("doc_id", "path", "measure", "error")
 
@@ -140,7 +145,8 @@ def measure(name: str) -> Callable[..., pd.DataFrame]:
                          f"({exc})") from None
 
 
-def document_summary(doc: Document) -> pd.DataFrame:
+@tidy
+def document_summary(doc: Document) -> Table:
     """One row describing a document: the denominators of per-document rates.
 
     Returns:
@@ -156,14 +162,14 @@ def document_summary(doc: Document) -> pd.DataFrame:
     """
     from analysis import tokenise
 
-    return pd.DataFrame({
+    return Table({
         "title": [doc.title],
         "sections": [len(doc.sections)],
         "paragraphs": [len(doc.text_paragraphs)],
-        "sentences": [len(tokenise.sentences(doc))],
+        "sentences": [tokenise.sentence_count(doc)],
         "words": [tokenise.word_count(doc)],
         "sha256": [doc.meta.get("sha256")],
-    })
+    }, SUMMARY_DTYPES)
 
 
 def fingerprint(documents: pd.DataFrame) -> str:
@@ -181,8 +187,12 @@ def fingerprint(documents: pd.DataFrame) -> str:
     return hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()
 
 
-def _analyse_document(ref: DocumentRef, funcs) -> tuple[str, dict[str, pd.DataFrame], list[tuple]]:
+def _analyse_document(ref: DocumentRef, funcs) -> tuple[str, dict, list[tuple]]:
     """Run every measure on one document; its input errors come back as rows.
+
+    A measure made with :func:`analysis.tables.tidy` gives its
+    :class:`~analysis.tables.Table` (joined with the partition's others before
+    any DataFrame is built); any other measure gives its DataFrame.
 
     Only :class:`InputError` (this document cannot be analysed) is caught; a
     bad lexicon or codebook (:class:`~analysis.errors.LexiconError`) or a bug
@@ -195,14 +205,29 @@ def _analyse_document(ref: DocumentRef, funcs) -> tuple[str, dict[str, pd.DataFr
     tables, errors = {}, []
     for name, func, kwargs in funcs:
         try:
-            table = func(doc, **kwargs)
+            as_table = getattr(func, "table", None)
+            tables[name] = as_table(doc, **kwargs) if as_table is not None else func(doc, **kwargs)
         except InputError as exc:
             errors.append((ref.doc_id, ref.origin, name, _what(exc, ref.origin)))
-            continue
-        table = table.reset_index(drop=True).drop(columns="doc_id", errors="ignore")
-        table.insert(0, "doc_id", pd.Series([ref.doc_id] * len(table), dtype=str))
-        tables[name] = table
     return ref.doc_id, tables, errors
+
+
+def _with_doc_id(doc_ids: list[str], parts: list) -> pd.DataFrame:
+    """One measure's tables for some documents, joined in order, ``doc_id`` first."""
+    if parts and all(isinstance(p, Table) for p in parts):
+        table = Table.concat(parts)
+        if "doc_id" in table.columns:
+            table = Table({c: v for c, v in table.columns.items() if c != "doc_id"},
+                          {c: d for c, d in table.dtypes.items() if c != "doc_id"})
+        ids = np.repeat(np.array(doc_ids, dtype=object), [len(p) for p in parts])
+        return table.with_column("doc_id", ids, "str", first=True).frame()
+    frames = []
+    for doc_id, part in zip(doc_ids, parts):
+        frame = part.frame() if isinstance(part, Table) else part
+        frame = frame.reset_index(drop=True).drop(columns="doc_id", errors="ignore")
+        frame.insert(0, "doc_id", pd.Series([doc_id] * len(frame), dtype=str))
+        frames.append(frame)
+    return _concat(frames)
 
 
 def _analyse_partition(refs: Iterable[DocumentRef], funcs) -> list:
@@ -215,12 +240,13 @@ def _analyse_partition(refs: Iterable[DocumentRef], funcs) -> list:
     """
     good, errors = [], []
     for ref in refs:
-        _, tables, failed = _analyse_document(ref, funcs)
+        doc_id, tables, failed = _analyse_document(ref, funcs)
         if failed:
             errors.extend(failed)
         else:
-            good.append(tables)
-    return [({name: _concat([t[name] for t in good]) for name, _, _ in funcs}, errors)]
+            good.append((doc_id, tables))
+    ids = [doc_id for doc_id, _ in good]
+    return [({name: _with_doc_id(ids, [t[name] for _, t in good]) for name, _, _ in funcs}, errors)]
 
 
 def _what(exc: Exception, origin: str) -> str:

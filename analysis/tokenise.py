@@ -396,6 +396,11 @@ def words(doc: Document) -> pd.DataFrame:
     return _cached_words(doc).copy(deep=False)
 
 
+def sentence_count(doc: Document) -> int:
+    """Number of sentences of the body (the rows of :func:`sentences`)."""
+    return len(sentence_spans(doc))
+
+
 def word_count(doc: Document) -> int:
     """Number of tokens of a word kind: the denominator of every per-1,000-words rate."""
     return int(_cached_words(doc)["kind"].isin(WORD_KINDS).sum())
