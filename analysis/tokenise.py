@@ -57,6 +57,7 @@ from nltk.tokenize import RegexpTokenizer
 from analysis import lexicons
 from analysis.corpus import Document
 from analysis.normalise import TABLE
+from analysis.tables import Table
 
 #: Integer type of byte offsets: pandas stores strings as Arrow large_string,
 #: so building them with 64-bit offsets avoids a copy.
@@ -142,7 +143,9 @@ def sentence_spans(doc: Document) -> np.ndarray:
 
 
 
-_KINDS = ("word", "number", "abbreviation", "clitic", "punct")
+#: Token kinds, in the order of their codes in :attr:`TokenArrays.kind`.
+KINDS = ("word", "number", "abbreviation", "clitic", "punct")
+_WORD_CODES = np.array([k in WORD_KINDS for k in KINDS])
 _ASCII_WORD = np.array([chr(i).isalnum() or chr(i) == "_" for i in range(128)])
 _ASCII_SPACE = np.array([chr(i).isspace() for i in range(128)])
 _NUMBER_SEPARATORS = np.array([ord(c) for c in ".,:/"], dtype=np.uint32)
@@ -194,18 +197,8 @@ def _chunks(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def _token_spans(norm: str, single_abbrevs: frozenset[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Start, end and kind code of every token of ``norm`` (see :data:`_KINDS`)."""
-    parts = [_chunk_token_spans(norm[a:b], single_abbrevs) for a, b in _chunks(norm)] or [
-        _chunk_token_spans("", single_abbrevs)]
-    offsets = [a for a, _ in _chunks(norm)] or [0]
-    return (np.concatenate([p[0] + o for p, o in zip(parts, offsets)]),
-            np.concatenate([p[1] + o for p, o in zip(parts, offsets)]),
-            np.concatenate([p[2] for p in parts]))
-
-
 def _chunk_token_spans(norm: str, single_abbrevs: frozenset[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Start, end and kind code of every token of ``norm`` (see :data:`_KINDS`)."""
+    """Start, end and kind code of every token of ``norm`` (see :data:`KINDS`)."""
     cp = np.frombuffer(norm.encode("utf-32-le"), dtype="<u4")
     n = len(cp)
     if n == 0:
@@ -299,61 +292,175 @@ def _gather(text: str, starts: np.ndarray, ends: np.ndarray) -> pa.Array:
     return pa.LargeStringArray.from_buffers(len(starts), pa.py_buffer(out_offsets), pa.py_buffer(data[index]))
 
 
-def _words(doc: Document) -> pd.DataFrame:
-    spans = sentence_spans(doc)
-    abbrevs, _ = _abbreviation_data()
-    single = frozenset(a for a in abbrevs if "." not in a)
-    body, norm = doc.body, doc.normalised
-    columns: dict[str, list] = {k: [] for k in ("start", "end", "kind", "sid", "text", "norm")}
+class TokenArrays:
+    """The tokens of a document as arrays (what :func:`words` holds, without pandas).
+
+    Attributes:
+        start, end: offsets into ``doc.body`` (int64).
+        sentence_id: the sentence of each token (int64).
+        kind: code into :data:`KINDS` (int8).
+        is_word: whether the kind is one of :data:`WORD_KINDS` (bool).
+        text: the tokens as in the body (a list of str, made when first used).
+        norm: the tokens normalised and lower-cased (a list of str, made when first used).
+    """
+
+    __slots__ = ("start", "end", "sentence_id", "kind", "is_word", "_doc", "_text", "_norm")
+
+    def __init__(self, doc: Document, start, end, sentence_id, kind):
+        self.start, self.end, self.sentence_id, self.kind = start, end, sentence_id, kind
+        self.is_word = _WORD_CODES[kind]
+        self._doc, self._text, self._norm = doc, None, None
+
+    def __len__(self) -> int:
+        return len(self.start)
+
+    @property
+    def text(self) -> list[str]:
+        if self._text is None:
+            body = self._doc.body
+            self._text = [body[a:b] for a, b in zip(self.start.tolist(), self.end.tolist())]
+        return self._text
+
+    @property
+    def norm(self) -> list[str]:
+        if self._norm is None:
+            self._norm = _norm_list(self._doc.normalised, self.start, self.end)
+        return self._norm
+
+
+def _norm_list(norm: str, start: np.ndarray, end: np.ndarray) -> list[str]:
+    """``norm[s:e]`` lower-cased for every token, as :func:`words` makes its ``norm`` column."""
+    lowered = norm.lower()
+    if len(lowered) == len(norm):
+        return [lowered[a:b] for a, b in zip(start.tolist(), end.tolist())]
+    return _gather_lower(norm, start, end).to_pylist()
+
+
+def _gather_lower(norm: str, start: np.ndarray, end: np.ndarray) -> pa.Array:
+    """The tokens of ``norm``, lower-cased, as an Arrow array (a chunk at a time)."""
+    parts = []
     for a, b in _chunks(norm):
-        tstart, tend, kinds = _chunk_token_spans(norm[a:b], single)
-        sid = np.searchsorted(spans[:, 0], tstart + a, side="right") - 1
-        keep = (sid >= 0) & (tend + a <= spans[np.clip(sid, 0, None), 1]) if len(spans) else sid < -1
-        tstart, tend = tstart[keep], tend[keep]
+        i, j = np.searchsorted(start, [a, b])
         piece = norm[a:b]
         lowered = piece.lower()
-        columns["text"].append(_gather(body[a:b], tstart, tend))
-        columns["norm"].append(_gather(lowered, tstart, tend) if len(lowered) == len(piece)
-                               else pc.utf8_lower(_gather(piece, tstart, tend)))
-        columns["start"].append(tstart + a)
-        columns["end"].append(tend + a)
-        columns["kind"].append(kinds[keep])
-        columns["sid"].append(sid[keep])
-    empty = np.zeros(0, dtype="int64")
-    start = np.concatenate(columns["start"]) if columns["start"] else empty
+        parts.append(_gather(lowered, start[i:j] - a, end[i:j] - a) if len(lowered) == len(piece)
+                     else pc.utf8_lower(_gather(piece, start[i:j] - a, end[i:j] - a)))
+    return pa.chunked_array(parts, type=pa.large_string()) if parts else pa.chunked_array([], pa.large_string())
+
+
+def _gather_text(text: str, start: np.ndarray, end: np.ndarray) -> pa.ChunkedArray:
+    parts = []
+    for a, b in _chunks(text):
+        i, j = np.searchsorted(start, [a, b])
+        parts.append(_gather(text[a:b], start[i:j] - a, end[i:j] - a))
+    return pa.chunked_array(parts, type=pa.large_string())
+
+
+def _token_arrays(doc: Document) -> TokenArrays:
+    spans = sentence_spans(doc)
+    single = _single_abbreviations()
+    norm = doc.normalised
+    starts, ends, kinds, sids = [], [], [], []
+    for a, b in _chunks(norm):
+        tstart, tend, kind = _chunk_token_spans(norm[a:b], single)
+        tstart += a
+        tend += a
+        sid = np.searchsorted(spans[:, 0], tstart, side="right") - 1
+        keep = (sid >= 0) & (tend <= spans[np.clip(sid, 0, None), 1]) if len(spans) else sid < -1
+        starts.append(tstart[keep])
+        ends.append(tend[keep])
+        kinds.append(kind[keep])
+        sids.append(sid[keep].astype("int64"))
+    if not starts:
+        empty = np.zeros(0, dtype="int64")
+        return TokenArrays(doc, empty, empty, empty, empty.astype("int8"))
+    return TokenArrays(doc, *(x[0] if len(x) == 1 else np.concatenate(x) for x in (starts, ends, sids, kinds)))
+
+
+@lru_cache(maxsize=1)
+def _single_abbreviations() -> frozenset[str]:
+    abbrevs, _ = _abbreviation_data()
+    return frozenset(a for a in abbrevs if "." not in a)
+
+
+def token_arrays(doc: Document) -> TokenArrays:
+    """The document's tokens as :class:`TokenArrays`, computed once per document.
+
+    The same tokens, in the same order, as the rows of :func:`words`.
+    """
+    return doc.cached("token_arrays", lambda: _token_arrays(doc))
+
+
+def _words(doc: Document) -> pd.DataFrame:
+    t = token_arrays(doc)
     return pd.DataFrame(
         {
-            "token_id": np.arange(len(start), dtype="int64"),
-            "sentence_id": np.concatenate(columns["sid"]).astype("int64") if columns["sid"] else empty,
-            "start": start,
-            "end": np.concatenate(columns["end"]) if columns["end"] else empty,
-            "text": pd.array(pa.chunked_array(columns["text"], type=pa.large_string()), dtype="str"),
-            "norm": pd.array(pa.chunked_array(columns["norm"], type=pa.large_string()), dtype="str"),
-            "kind": pd.Categorical.from_codes(
-                np.concatenate(columns["kind"]) if columns["kind"] else empty.astype("int8"),
-                categories=list(_KINDS)),
+            "token_id": np.arange(len(t), dtype="int64"),
+            "sentence_id": t.sentence_id,
+            "start": t.start,
+            "end": t.end,
+            "text": pd.array(_gather_text(doc.body, t.start, t.end), dtype="str"),
+            "norm": pd.array(_gather_lower(doc.normalised, t.start, t.end), dtype="str"),
+            "kind": pd.Categorical.from_codes(t.kind, categories=list(KINDS)),
         }
     )
 
 
-def _sentences(doc: Document) -> pd.DataFrame:
+class SentenceArrays:
+    """The sentences of a document as arrays (what :func:`sentences` holds, without pandas).
+
+    Attributes:
+        start, end: offsets into ``doc.body`` (int64).
+        paragraph: 1-based paragraph index (int64).
+        section: the section label of each sentence (list of str).
+        n_words: tokens of a word kind (int64).
+        text: the sentences as in the body (a list of str, made when first used).
+    """
+
+    __slots__ = ("start", "end", "paragraph", "section", "n_words", "_doc", "_text")
+
+    def __init__(self, doc: Document, spans: np.ndarray, section: list[str], n_words: np.ndarray):
+        self.start, self.end, self.paragraph = spans[:, 0].copy(), spans[:, 1].copy(), spans[:, 2].copy()
+        self.section, self.n_words = section, n_words
+        self._doc, self._text = doc, None
+
+    def __len__(self) -> int:
+        return len(self.start)
+
+    @property
+    def text(self) -> list[str]:
+        if self._text is None:
+            body = self._doc.body
+            self._text = [body[a:b] for a, b in zip(self.start.tolist(), self.end.tolist())]
+        return self._text
+
+
+def _sentence_arrays(doc: Document) -> SentenceArrays:
     spans = sentence_spans(doc)
     section_of = {p.index: p.section for p in doc.paragraphs}
     labels = {s.index: s.label for s in doc.sections}
-    words = _cached_words(doc)
-    is_word = words["kind"].isin(WORD_KINDS).to_numpy()
-    counts = np.bincount(words["sentence_id"].to_numpy()[is_word], minlength=len(spans))
-    return pd.DataFrame(
-        {
-            "sentence_id": np.arange(len(spans), dtype="int64"),
-            "section": pd.array([labels[section_of[p]] for p in spans[:, 2]], dtype="str"),
-            "paragraph": spans[:, 2].copy(),
-            "start": spans[:, 0].copy(),
-            "end": spans[:, 1].copy(),
-            "text": pd.array([doc.body[a:b] for a, b in spans[:, :2].tolist()], dtype="str"),
-            "n_words": counts[: len(spans)].astype("int64"),
-        }
-    )
+    t = token_arrays(doc)
+    counts = np.bincount(t.sentence_id[t.is_word], minlength=len(spans))
+    return SentenceArrays(doc, spans, [labels[section_of[p]] for p in spans[:, 2].tolist()],
+                          counts[: len(spans)].astype("int64"))
+
+
+def sentence_arrays(doc: Document) -> SentenceArrays:
+    """The document's sentences as :class:`SentenceArrays`, computed once per document."""
+    return doc.cached("sentence_arrays", lambda: _sentence_arrays(doc))
+
+
+#: Columns and dtypes of :func:`sentences`.
+SENTENCE_DTYPES = {"sentence_id": "int64", "section": "str", "paragraph": "int64", "start": "int64",
+                   "end": "int64", "text": "str", "n_words": "int64"}
+
+
+def sentence_table(doc: Document) -> Table:
+    """The rows of :func:`sentences` as a :class:`~analysis.tables.Table`."""
+    s = sentence_arrays(doc)
+    return Table({"sentence_id": np.arange(len(s), dtype="int64"), "section": s.section,
+                  "paragraph": s.paragraph, "start": s.start, "end": s.end, "text": s.text,
+                  "n_words": s.n_words}, SENTENCE_DTYPES)
 
 
 def _cached_words(doc: Document) -> pd.DataFrame:
@@ -375,7 +482,12 @@ def sentences(doc: Document) -> pd.DataFrame:
         >>> tokenise.sentences(doc)["text"].tolist()
         ['They met the U.S. envoy.', 'But nothing changed.']
     """
-    return doc.cached("sentences", lambda: _sentences(doc)).copy(deep=False)
+    return doc.cached("sentences", lambda: sentence_table(doc).frame()).copy(deep=False)
+
+
+#: :mod:`analysis.batch` joins the sentence tables of many documents before
+#: building one DataFrame.
+sentences.table = sentence_table
 
 
 def words(doc: Document) -> pd.DataFrame:
@@ -386,6 +498,7 @@ def words(doc: Document) -> pd.DataFrame:
         ``end`` (offsets into ``doc.body``), ``text`` (as in the body),
         ``norm`` (normalised, lower-cased) and ``kind`` (categorical:
         ``word``, ``number``, ``abbreviation``, ``clitic`` or ``punct``).
+        :func:`token_arrays` gives the same columns as arrays.
 
     Example:
         >>> from analysis import corpus, tokenise
@@ -403,7 +516,7 @@ def sentence_count(doc: Document) -> int:
 
 def word_count(doc: Document) -> int:
     """Number of tokens of a word kind: the denominator of every per-1,000-words rate."""
-    return int(_cached_words(doc)["kind"].isin(WORD_KINDS).sum())
+    return int(np.count_nonzero(token_arrays(doc).is_word))
 
 
 def tokenize_text(text: str) -> list[str]:
