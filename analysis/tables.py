@@ -143,7 +143,7 @@ def _column(values, dtype, n: int):
         if dtype == "object" or dtype == np.dtype(object):
             out = np.empty(n, dtype=object)
             out[:] = values if not isinstance(values, np.ndarray) else values.astype(object)
-            return out
+            return pd.Series(out, dtype=object, copy=False)  # an array of str would be inferred as str
         return np.asarray(values, dtype=dtype)
     return pd.array(values if not isinstance(values, np.ndarray) or values.dtype != object
                     else values.tolist(), dtype=dtype)

@@ -178,3 +178,25 @@ def test_non_ascii_offsets():
     w = tokenise.words(doc)
     assert all(doc.body[s:e] == t for s, e, t in zip(w["start"], w["end"], w["text"]))
     assert w["norm"].tolist()[4].endswith("stanbul")
+
+
+def test_token_and_sentence_arrays_match_the_tables(seed_doc):
+    t = tokenise.token_arrays(seed_doc)
+    w = tokenise.words(seed_doc)
+    assert t.start.tolist() == w["start"].tolist() and t.end.tolist() == w["end"].tolist()
+    assert t.sentence_id.tolist() == w["sentence_id"].tolist()
+    assert [tokenise.KINDS[k] for k in t.kind] == w["kind"].astype(str).tolist()
+    assert t.text == w["text"].tolist() and t.norm == w["norm"].tolist()
+    assert int(t.is_word.sum()) == tokenise.word_count(seed_doc)
+    s = tokenise.sentence_arrays(seed_doc)
+    sents = tokenise.sentences(seed_doc)
+    assert s.text == sents["text"].tolist() and s.section == sents["section"].tolist()
+    assert s.n_words.tolist() == sents["n_words"].tolist()
+    assert tokenise.sentence_count(seed_doc) == len(sents)
+
+
+def test_norm_list_when_lower_casing_changes_length():
+    doc = corpus.from_text("\u0130stanbul and Ankara met.")
+    t = tokenise.token_arrays(doc)
+    assert t.norm == tokenise.words(doc)["norm"].tolist()
+    assert t.norm[0] == "istanbul"  # Arrow's utf8_lower, as in the norm column
