@@ -57,7 +57,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis import lexicons
+from analysis import lexicons, tables
 from analysis.corpus import Document
 from analysis.errors import LexiconError
 from analysis.normalise import normalise
@@ -83,7 +83,10 @@ _SPACE = re.compile(r"\s+")
 #: Characters after which a capital opens a quotation or clause, not a name.
 _OPENERS = frozenset({'"', "'", "(", ":", "\u201c", "\u2018"})
 
-MENTION_COLUMNS = ["actor", "surface", "start", "end", "sentence_id", "section", "kind"]
+#: Columns of :func:`mentions` and their dtypes.
+MENTION_DTYPES = {"actor": "object", "surface": "object", "start": "int64", "end": "int64",
+                  "sentence_id": "int64", "section": "str", "kind": "object"}
+MENTION_COLUMNS = list(MENTION_DTYPES)
 GAZETTEER_COLUMNS = ["actor", "name", "type", "state", "alias", "kind"]
 CANDIDATE_COLUMNS = ["surface", "n_mentions", "first_start", "first_sentence_id"]
 
@@ -331,7 +334,8 @@ def _source_key(source: lexicons.Source) -> str | None:
     return None
 
 
-def mentions(doc: Document, gazetteer: lexicons.Source = None) -> pd.DataFrame:
+@tables.tidy
+def mentions(doc: Document, gazetteer: lexicons.Source = None) -> tables.Table:
     """Every mention of a listed actor in the document's sentences.
 
     Args:
@@ -342,7 +346,11 @@ def mentions(doc: Document, gazetteer: lexicons.Source = None) -> pd.DataFrame:
         DataFrame, one row per mention in text order, with columns ``actor``
         (id), ``surface`` (as in the body, possessive clitic excluded),
         ``start``, ``end`` (offsets into ``doc.body``), ``sentence_id``,
-        ``section`` (label) and ``kind`` (name, alias, metonym, demonym).
+        ``section`` (label) and ``kind`` (name, alias, metonym, demonym);
+        dtypes as in :data:`MENTION_DTYPES`. ``mentions.table(doc)`` gives
+        the same columns as a :class:`~analysis.tables.Table`, computed once
+        per document and gazetteer file and shared by later calls (do not
+        modify it in place).
 
     Example:
         >>> from analysis import corpus
@@ -353,13 +361,13 @@ def mentions(doc: Document, gazetteer: lexicons.Source = None) -> pd.DataFrame:
     key = _source_key(gazetteer)
     if key is None:
         return _mentions(doc, build(gazetteer))
-    return doc.cached(f"actors.mentions:{key}", lambda: _mentions(doc, build(gazetteer))).copy(deep=False)
+    return doc.cached(f"actors.mentions:{key}", lambda: _mentions(doc, build(gazetteer)))
 
 
-def _mentions(doc: Document, gaz: Gazetteer) -> pd.DataFrame:
+def _mentions(doc: Document, gaz: Gazetteer) -> tables.Table:
     from analysis import tokenise
 
-    sents = tokenise.sentences(doc)
+    sents = tokenise.sentence_arrays(doc)
     text = doc.normalised
     actors, starts, ends, kinds = [], [], [], []
     surfaces = gaz.surfaces
@@ -373,26 +381,30 @@ def _mentions(doc: Document, gaz: Gazetteer) -> pd.DataFrame:
         starts.append(m.start())
         ends.append(m.end())
         kinds.append(kind)
-    start = np.asarray(starts, dtype="int64")
-    end = np.asarray(ends, dtype="int64")
-    s_start = sents["start"].to_numpy()
-    s_end = sents["end"].to_numpy()
-    sid = np.searchsorted(s_start, start, side="right") - 1
-    inside = (sid >= 0) & (end <= s_end[np.clip(sid, 0, None)]) if len(s_start) else np.zeros(len(start), bool)
-    idx = np.flatnonzero(inside)
-    sid = sid[idx]
+    if not actors or not len(sents):
+        return tables.Table.empty(MENTION_DTYPES)
+    start = np.array(starts, dtype="int64")
+    end = np.array(ends, dtype="int64")
+    sid = np.searchsorted(sents.start, start, side="right") - 1
+    inside = (sid >= 0) & (end <= sents.end[np.maximum(sid, 0)])
+    if not inside.all():
+        keep = np.flatnonzero(inside).tolist()
+        actors = [actors[i] for i in keep]
+        kinds = [kinds[i] for i in keep]
+        start, end, sid = start[keep], end[keep], sid[keep]
     body = doc.body
-    return pd.DataFrame(
+    section = sents.section
+    return tables.Table(
         {
-            "actor": pd.Series([actors[i] for i in idx], dtype=object),
-            "surface": pd.Series([body[starts[i]:ends[i]] for i in idx], dtype=object),
-            "start": start[idx],
-            "end": end[idx],
-            "sentence_id": sid.astype("int64"),
-            "section": sents["section"].to_numpy()[sid] if len(idx) else np.array([], dtype=object),
-            "kind": pd.Series([kinds[i] for i in idx], dtype=object),
+            "actor": actors,
+            "surface": [body[a:b] for a, b in zip(start.tolist(), end.tolist())],
+            "start": start,
+            "end": end,
+            "sentence_id": sid,
+            "section": [section[i] for i in sid.tolist()],
+            "kind": kinds,
         },
-        columns=MENTION_COLUMNS,
+        MENTION_DTYPES,
     )
 
 
@@ -457,11 +469,11 @@ def candidates(doc: Document, gazetteer: lexicons.Source = None) -> pd.DataFrame
 
     words = tokenise.words(doc)
     words = words.loc[words["kind"].isin(("word", "abbreviation"))]
-    ment = mentions(doc, gazetteer)
+    ment = mentions.table(doc, gazetteer)
     chars = np.frombuffer(doc.normalised.encode("utf-32-le"), dtype=np.uint32)
     covered = np.zeros(len(doc.body) + 1, dtype="int64")
-    np.add.at(covered, ment["start"].to_numpy("int64"), 1)
-    np.add.at(covered, ment["end"].to_numpy("int64"), -1)
+    np.add.at(covered, ment.columns["start"], 1)
+    np.add.at(covered, ment.columns["end"], -1)
     covered_before = np.r_[0, np.cumsum(np.cumsum(covered) > 0)]  # mention characters before each offset
     texts = words["text"].to_numpy(dtype=object)
     starts = words["start"].to_numpy("int64")

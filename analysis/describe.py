@@ -2,36 +2,50 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pandas as pd
 
-from analysis import tokenise
+from analysis import tables, tokenise
 from analysis.corpus import Document
 
+#: Columns of :func:`sections` and their dtypes.
+SECTION_DTYPES = {"section_index": "int64", "section": "str", "paragraphs": "int64", "sentences": "int64",
+                  "words": "int64", "start": "int64", "end": "int64"}
 
-def sections(doc: Document) -> pd.DataFrame:
+
+@tables.tidy
+def sections(doc: Document) -> tables.Table:
     """One row per section.
+
+    Sentences and words are counted by section label (sections with the same
+    label share their counts).
 
     Returns:
         DataFrame with columns ``section_index``, ``section`` (label),
         ``paragraphs`` (running-text paragraphs), ``sentences``, ``words``,
-        ``start``, ``end`` (offsets into ``doc.body``).
+        ``start``, ``end`` (offsets into ``doc.body``); dtypes as in
+        :data:`SECTION_DTYPES`.
     """
-    sents = tokenise.sentences(doc)
-    rows = []
-    for s in doc.sections:
-        mine = sents[sents["section"] == s.label]
-        rows.append(
-            {
-                "section_index": s.index,
-                "section": s.label,
-                "paragraphs": sum(1 for p in doc.text_paragraphs if p.section == s.index),
-                "sentences": len(mine),
-                "words": int(mine["n_words"].sum()),
-                "start": s.start,
-                "end": s.end,
-            }
-        )
-    return pd.DataFrame(rows)
+    sents = tokenise.sentence_arrays(doc)
+    n_sentences = Counter(sents.section)
+    n_words: dict[str, int] = dict.fromkeys(n_sentences, 0)
+    for label, n in zip(sents.section, sents.n_words.tolist()):
+        n_words[label] += n
+    paragraphs = Counter(p.section for p in doc.text_paragraphs)
+    secs = doc.sections
+    return tables.Table(
+        {
+            "section_index": [s.index for s in secs],
+            "section": [s.label for s in secs],
+            "paragraphs": [paragraphs[s.index] for s in secs],
+            "sentences": [n_sentences[s.label] for s in secs],
+            "words": [n_words.get(s.label, 0) for s in secs],
+            "start": [s.start for s in secs],
+            "end": [s.end for s in secs],
+        },
+        SECTION_DTYPES,
+    )
 
 
 def sentence_lengths(doc: Document) -> pd.DataFrame:
