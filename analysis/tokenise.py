@@ -148,19 +148,9 @@ KINDS = ("word", "number", "abbreviation", "clitic", "punct")
 _WORD_CODES = np.array([k in WORD_KINDS for k in KINDS])
 _ASCII_WORD = np.array([chr(i).isalnum() or chr(i) == "_" for i in range(128)])
 _ASCII_SPACE = np.array([chr(i).isspace() for i in range(128)])
+#: Zeros on each side of the code points in the array pass (the widest look-around is 3).
+_PAD = 3
 _NUMBER_SEPARATORS = np.array([ord(c) for c in ".,:/"], dtype=np.uint32)
-
-
-def _shift(mask: np.ndarray, k: int) -> np.ndarray:
-    """``out[i] = mask[i + k]`` (False outside the array)."""
-    out = np.zeros_like(mask)
-    if k > 0:
-        out[:-k] = mask[k:]
-    elif k < 0:
-        out[-k:] = mask[:k]
-    else:
-        out[:] = mask
-    return out
 
 
 def _classes(cp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -204,46 +194,61 @@ def _chunk_token_spans(norm: str, single_abbrevs: frozenset[str]) -> tuple[np.nd
     if n == 0:
         empty = np.zeros(0, dtype="int64")
         return empty, empty, empty.astype("int8")
-    W, S = _classes(cp)
+    # Masks are computed on arrays padded with _PAD zeros on each side, so that
+    # at(m, k)[i] = m[i + k] is a view (False beyond the text).
+    cpp = np.zeros(n + 2 * _PAD, dtype="<u4")
+    cpp[_PAD:_PAD + n] = cp
+    Wp, Sp = _classes(cpp)
 
-    def char(k: int, c: str) -> np.ndarray:
-        return _shift(cp == ord(c), k)
+    def at(mask: np.ndarray, k: int = 0) -> np.ndarray:
+        return mask[_PAD + k:_PAD + k + n]
 
-    low = cp | 32
-    letter = (low >= 97) & (low <= 122)
-    digit = (cp >= 48) & (cp <= 57)
-    dot = cp == 46
+    def pad(mask: np.ndarray) -> np.ndarray:
+        out = np.zeros(n + 2 * _PAD, dtype=bool)
+        out[_PAD:_PAD + n] = mask
+        return out
+
+    W, S = at(Wp), at(Sp)
+    low = cpp | 32
+    letter = at((low >= 97) & (low <= 122))
+    digit = (cpp >= 48) & (cpp <= 57)
+    dot_p = cpp == 46
+    dot = at(dot_p)
     # Letter-period sequences of two or more units: U.S. M.K. U.S.S.R.
-    unit = letter & _shift(dot, 1) & ~_shift(W, -1)
-    pair = unit & _shift(unit, 2)
-    member = pair | _shift(pair, -2)
-    abbr_dot = dot & _shift(member, -1)
+    unit = letter & at(dot_p, 1) & ~at(Wp, -1)
+    pair = pad(unit & at(pad(unit), 2))
+    abbr_dot = dot & (at(pair, -1) | at(pair, -3))  # the period after a member of a pair
     # Digits with internal separators: 128,000  3.5
-    numsep = np.isin(cp, _NUMBER_SEPARATORS) & _shift(digit, -1) & _shift(digit, 1) & ~abbr_dot
+    numsep = np.isin(cp, _NUMBER_SEPARATORS) & at(digit, -1) & at(digit, 1) & ~abbr_dot
     joined = W | abbr_dot | numsep
-    hyphen = (cp == 45) & _shift(joined, -1) & _shift(W, 1)
-    apos = cp == 39
-    after2, after3 = ~_shift(W, 2), ~_shift(W, 3)
-    clitic_follows = (
-        (char(1, "s") & after2) | (char(1, "d") & after2) | (char(1, "m") & after2)
-        | (char(1, "r") & char(2, "e") & after3) | (char(1, "v") & char(2, "e") & after3)
-        | (char(1, "l") & char(2, "l") & after3)
-    )
-    t_follows = char(1, "t") & after2
-    left_word = _shift(W, -1)
-    apos_join = apos & left_word & _shift(W, 1) & ~clitic_follows & ~t_follows
-    clitic = apos & left_word & clitic_follows
-    negation = apos & t_follows & char(-1, "n") & _shift(W, -2)
-    in_run = joined | hyphen | apos_join | clitic | negation
-    forced = clitic | _shift(negation, 1)
-    run_start = in_run & (~_shift(in_run, -1) | forced)
-    run_end = in_run & (~_shift(in_run, 1) | _shift(forced, 1))
+    hyphen = (cp == 45) & at(pad(joined), -1) & at(Wp, 1)
+    # Apostrophes: joining a word (O'Brien), a clitic ('s 're 've 'll 'd 'm) or n't.
+    apos = np.flatnonzero(cp == 39)
+    q = apos + _PAD
+    c1, c2 = cpp[q + 1], cpp[q + 2]
+    after2, after3 = ~Wp[q + 2], ~Wp[q + 3]
+    clitic_follows = (((c1 == ord("s")) | (c1 == ord("d")) | (c1 == ord("m"))) & after2) | (
+        (((c1 == ord("r")) | (c1 == ord("v"))) & (c2 == ord("e")) | (c1 == ord("l")) & (c2 == ord("l")))
+        & after3)
+    t_follows = (c1 == ord("t")) & after2
+    left_word = Wp[q - 1]
+    apos_join = np.zeros(n, dtype=bool)
+    apos_join[apos[left_word & Wp[q + 1] & ~clitic_follows & ~t_follows]] = True
+    clitic = np.zeros(n, dtype=bool)
+    clitic[apos[left_word & clitic_follows]] = True
+    negation = np.zeros(n + 2 * _PAD, dtype=bool)
+    negation[q[t_follows & (cpp[q - 1] == ord("n")) & Wp[q - 2]]] = True
+    in_run = joined | hyphen | apos_join | clitic | at(negation)
+    in_run_p = pad(in_run)
+    forced = pad(clitic | at(negation, 1))
+    run_start = in_run & (~at(in_run_p, -1) | at(forced))
+    run_end = in_run & (~at(in_run_p, 1) | at(forced, 1))
     starts = np.flatnonzero(run_start)
     ends = np.flatnonzero(run_end) + 1
     kinds = np.zeros(len(starts), dtype="int8")
     kinds[np.searchsorted(starts, np.flatnonzero(numsep), side="right") - 1] = 1
     kinds[np.searchsorted(starts, np.flatnonzero(abbr_dot), side="right") - 1] = 2
-    kinds[forced[starts]] = 3
+    kinds[at(forced)[starts]] = 3
     # Listed abbreviations with their period: Mr. Sept. No.
     punct = ~in_run & ~S
     if single_abbrevs:
@@ -257,8 +262,10 @@ def _chunk_token_spans(norm: str, single_abbrevs: frozenset[str]) -> tuple[np.nd
             ends[hits] += 1
             kinds[hits] = 2
     # Ellipsis: three periods as one token.
-    dot3 = punct & dot & _shift(punct & dot, 1) & _shift(punct & dot, 2) & ~_shift(punct & dot, -1)
-    skip = _shift(dot3, -1) | _shift(dot3, -2)
+    period = pad(punct & dot)
+    dot3 = pad(at(period) & at(period, 1) & at(period, 2) & ~at(period, -1))
+    skip = at(dot3, -1) | at(dot3, -2)
+    dot3 = at(dot3)
     p_starts = np.flatnonzero(punct & ~skip)
     p_ends = p_starts + 1 + 2 * dot3[p_starts]
     all_starts = np.concatenate((starts, p_starts))
