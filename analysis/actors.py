@@ -100,7 +100,7 @@ class Gazetteer:
         actors: actor id -> dict with ``name``, ``type``, ``state``.
         surfaces: exact surface string -> (actor id, kind); ``None`` actor for
             ``not_actors`` phrases.
-        pattern: the compiled matcher (see the module docstring).
+        pattern: the compiled matcher (see :func:`_matcher`).
         folded: case-folded alias -> actor id, for :func:`resolve`.
     """
 
@@ -237,16 +237,50 @@ def _build(source: lexicons.Source) -> Gazetteer:
                         surfaces[key] = (actor, kind)
                     if not variant.isupper():  # acronyms ("US") match only as written
                         folded.setdefault(_fold(variant.rstrip("-")), actor)
-    plain = [s for s in surfaces if not s.endswith("-")]
-    combining = [s[:-1] for s in surfaces if s.endswith("-")]
-    alternatives = []
-    if plain:
-        alternatives.append(r"(?P<plain>" + _trie_regex(plain) + r")(?!\w)")
-    if combining:
-        alternatives.append(r"(?P<combining>" + _trie_regex(combining) + r")(?=-\w)")
-    pattern = re.compile(r"(?<![\w])(?:" + "|".join(alternatives) + ")")
+    pattern = _matcher(surfaces)
     info = {a: {"name": e["name"], "type": e["type"], "state": e["state"]} for a, e in actors.items()}
     return Gazetteer(label=label, actors=info, surfaces=surfaces, pattern=pattern, folded=folded)
+
+
+def _matcher(surfaces: Mapping[str, tuple[str | None, str | None]]) -> re.Pattern:
+    """The compiled pattern finding the gazetteer's surfaces in a text.
+
+    At a place not preceded by a word character, the longest plain surface
+    followed by a non-word character matches; failing that, the longest
+    combining form (a key ending in a hyphen, matched without it) followed by
+    a hyphen and a word character. The pattern is one alternative per first
+    character, each a literal character followed by the character tries of
+    the surfaces' rests, so that it starts with a set of literal characters:
+    CPython's regular-expression engine then skips in C to the places where
+    that set occurs instead of trying the pattern at every character. The
+    word-start condition is checked after the first character
+    (``(?<!\\w.)``), which keeps that set in front. A match is looked up with
+    :func:`_entry`.
+    """
+    plain = [s for s in surfaces if not s.endswith("-")]
+    combining = [s[:-1] for s in surfaces if s.endswith("-")]
+    branches = []
+    for first in sorted({s[0] for s in plain} | {s[0] for s in combining}):
+        rests = []
+        plain_rests = [s[1:] for s in plain if s[0] == first]
+        combining_rests = [s[1:] for s in combining if s[0] == first]
+        if plain_rests:
+            rests.append(_trie_regex(plain_rests) + r"(?!\w)")
+        if combining_rests:
+            rests.append(_trie_regex(combining_rests) + r"(?=-\w)")
+        branches.append(re.escape(first) + r"(?<!\w.)(?:" + "|".join(rests) + ")")
+    return re.compile("(?:" + "|".join(branches) + ")")
+
+
+def _entry(surfaces: Mapping[str, tuple[str | None, str | None]], surface: str) -> tuple[str | None, str | None]:
+    """(actor, kind) of a match of :func:`_matcher`.
+
+    A matched text that is a plain surface matched as one (the plain
+    alternative is tried first and a hyphen ends a word), so only a match
+    that is not a plain surface is a combining form.
+    """
+    hit = surfaces.get(surface)
+    return surfaces[surface + "-"] if hit is None else hit
 
 
 def _fold(text: str) -> str:
@@ -313,9 +347,8 @@ def resolve(name: str, source: lexicons.Source = None) -> str | None:
         return hit
     found = []
     for m in gaz.pattern.finditer(text):
-        surface = m.group(m.lastgroup)
-        key = surface + "-" if m.lastgroup == "combining" else surface
-        actor, _kind = gaz.surfaces.get(key, (None, None))
+        surface = m.group()
+        actor, _kind = _entry(gaz.surfaces, surface)
         if actor is not None:
             found.append((actor, len(surface), m.start()))
     if not found:
@@ -372,9 +405,7 @@ def _mentions(doc: Document, gaz: Gazetteer) -> tables.Table:
     actors, starts, ends, kinds = [], [], [], []
     surfaces = gaz.surfaces
     for m in gaz.pattern.finditer(text):
-        group = m.lastgroup
-        surface = m.group(group)
-        actor, kind = surfaces[surface + "-" if group == "combining" else surface]
+        actor, kind = _entry(surfaces, m.group())
         if actor is None:
             continue
         actors.append(actor)
