@@ -82,8 +82,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from analysis import lexicons, tokenise
+from analysis import lexicons, tables, tokenise
 from analysis.corpus import Document
 from analysis.errors import InputError, LexiconError
 
@@ -127,8 +129,15 @@ UNATTRIBUTED = "unattributed"
 #: Columns of :func:`quotations`.
 QUOTATION_COLUMNS = ("quote_id", "start", "end", "text", "speaker", "speaker_actor", "kind", "cue",
                      "voice", "speaker_type", "depth", "parent", "paragraph", "n_words")
+_INT_COLUMNS = ("quote_id", "start", "end", "depth", "paragraph", "n_words")
+#: Dtypes of the columns of :func:`quotations` (text columns are strings, missing when unknown).
+QUOTATION_DTYPES = {c: "int64" if c in _INT_COLUMNS else "Int64" if c == "parent" else tables.STR
+                    for c in QUOTATION_COLUMNS}
 #: Columns of :func:`unmatched`.
 UNMATCHED_COLUMNS = ("start", "end", "mark", "role", "paragraph", "note")
+#: Dtypes of the columns of :func:`unmatched`.
+UNMATCHED_DTYPES = {"start": "int64", "end": "int64", "mark": tables.STR, "role": tables.STR,
+                    "paragraph": "int64", "note": tables.STR}
 
 _OPENERS_BEFORE = set(" \t\n([{\u2014\u2013-/")
 _CLOSERS_AFTER = set(" \t\n.,;:!?)]}\u2014\u2013-/\u2026")
@@ -138,6 +147,51 @@ _DETERMINERS = frozenset({"the", "a", "an"})
 
 
 # --------------------------------------------------------------------------- lexicon
+
+#: Encoding of the token strings looked up with Arrow (:func:`_token_strings`):
+#: a fixed width, so that a character offset times the width is a byte offset.
+_WIDE, _WIDE_BYTES = "utf-32-le", 4
+#: Flags of a token in :attr:`_Lexicon.tokens`: the first word of a cue, a role noun.
+_CUE_WORD, _ROLE_NOUN = 1, 2
+
+
+class _Lookup:
+    """Words to find among a document's tokens, each with bit flags, looked up at once.
+
+    The tokens come as one Arrow array (:func:`_token_strings`), so the look-up
+    is one hash join instead of a Python set look-up per token.
+    """
+
+    __slots__ = ("options", "flags")
+
+    def __init__(self, words: dict[str, int]):
+        values = list(words)
+        self.options = pc.SetLookupOptions(pa.array([w.encode(_WIDE) for w in values], type=pa.large_binary()))
+        self.flags = np.array([words[w] for w in values] + [0], dtype="int64")  # index -1 (no word): 0
+
+    def __call__(self, strings: pa.Array) -> np.ndarray:
+        """The flags of every token of ``strings`` (0 for a token that is none of the words)."""
+        if not len(strings):
+            return np.zeros(0, dtype="int64")
+        index = pc.fill_null(pc.index_in(strings, options=self.options), -1).to_numpy()
+        return self.flags[index[0::2]]
+
+
+def _token_strings(doc: Document, t: tokenise.TokenArrays) -> pa.Array:
+    """The tokens of ``doc.body`` as one Arrow binary array, without a Python string per token.
+
+    Element ``2k`` is token ``k`` and element ``2k + 1`` the gap after it, all
+    in :data:`_WIDE`, over one copy of the encoded body.
+    """
+    n = len(t.start)
+    if not n:
+        return pa.array([], type=pa.large_binary())
+    bounds = np.empty(2 * n, dtype="int64")
+    bounds[0::2] = t.start
+    bounds[1::2] = t.end
+    bounds *= _WIDE_BYTES
+    return pa.Array.from_buffers(pa.large_binary(), 2 * n - 1,
+                                 [None, pa.py_buffer(bounds), pa.py_buffer(doc.body.encode(_WIDE))])
 
 
 @dataclass(frozen=True)
@@ -154,6 +208,7 @@ class _Lexicon:
     prepositions: frozenset
     passive: frozenset
     label: str
+    tokens: _Lookup  # cue first words (_CUE_WORD) and role nouns (_ROLE_NOUN) among the tokens
 
 
 def _sequences(items) -> dict:
@@ -206,19 +261,27 @@ def _build_lexicon(source: lexicons.Source) -> _Lexicon:
     if unknown:
         raise LexiconError(f"{label}: 'pronouns' has unknown speaker kind(s): {', '.join(sorted(unknown))}")
     title_words = {w for item in lists["titles"] + lists["nationalities"] for w in item.split() if w[:1].isupper()}
+    cues = _sequences(lists["cues"])
+    person_heads = frozenset(w.lower() for w in lists["person_heads"])
+    token_flags: dict[str, int] = {}
+    for word in cues:
+        token_flags[word] = token_flags.get(word, 0) | _CUE_WORD
+    for word in person_heads:
+        token_flags[word] = token_flags.get(word, 0) | _ROLE_NOUN
     return _Lexicon(
-        cues=_sequences(lists["cues"]),
+        cues=cues,
         phrases=tuple(_phrase(p, label) for p in lists["speaker_phrases"]),
         title_words=frozenset(title_words),
         heads=_last_word_sequences(lists["institution_heads"] + lists["document_heads"]),
         document_heads=frozenset(lists["document_heads"]),
         group_heads=frozenset(w.lower() for w in lists["group_heads"]),
-        person_heads=frozenset(w.lower() for w in lists["person_heads"]),
+        person_heads=person_heads,
         pronoun_kind={w.lower(): kind for kind, words in pronouns.items() for w in words},
         not_names=frozenset(lists["not_names"]),
         prepositions=frozenset(w.lower() for w in lists["prepositions"]),
         passive=frozenset(w.lower() for w in lists["passive"]),
         label=label,
+        tokens=_Lookup(token_flags),
     )
 
 
@@ -633,22 +696,9 @@ def _appositive_subject(lex: _Lexicon, toks, offset: int):
     return None
 
 
-def _token_arrays(doc: Document) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Token texts, starts, ends and a word-kind mask as numpy arrays (once per document)."""
-    def build():
-        w = tokenise.words(doc)
-        return (w["text"].to_numpy(object), w["start"].to_numpy("int64"), w["end"].to_numpy("int64"),
-                _is_word(w))
-    return doc.cached("voices.token_arrays", build)
-
-
-def _is_word(w: pd.DataFrame) -> np.ndarray:
-    """Mask of tokens of a word kind (``tokenise.WORD_KINDS``), from the categorical codes when possible."""
-    kind = w["kind"]
-    if isinstance(kind.dtype, pd.CategoricalDtype):
-        wanted = [i for i, c in enumerate(kind.cat.categories) if c in tokenise.WORD_KINDS]
-        return np.isin(kind.cat.codes.to_numpy(), wanted)
-    return kind.isin(tokenise.WORD_KINDS).to_numpy()
+def _texts(body: str, t: tokenise.TokenArrays, i: int, j: int) -> tuple[str, ...]:
+    """The texts of tokens ``i`` to ``j - 1`` as in the body."""
+    return tuple(body[a:b] for a, b in zip(t.start[i:j].tolist(), t.end[i:j].tolist()))
 
 
 @lru_cache(maxsize=4096)
@@ -656,23 +706,18 @@ def _form_tokens(name: str) -> tuple[str, ...]:
     return tuple(tokenise.tokenize_text(name))
 
 
-def _isin(texts: np.ndarray, keys) -> np.ndarray:
-    keys = keys if isinstance(keys, (set, frozenset, dict)) else set(keys)
-    return np.fromiter((t in keys for t in texts), dtype=bool, count=len(texts))
-
-
-def _cue_matches(doc: Document, lex: _Lexicon, outside: np.ndarray):
-    """(start, end) of every cue word sequence among the tokens outside quotations."""
-    texts, starts, ends, _ = _token_arrays(doc)
-    hits = np.flatnonzero(_isin(texts, lex.cues.keys()) & outside)
+def _cue_matches(body: str, t: tokenise.TokenArrays, lex: _Lexicon, hits: np.ndarray):
+    """(start, end) of every cue word sequence starting at a token of ``hits`` (cue words outside quotations)."""
+    starts, ends = t.start, t.end
     out = []
-    for i in hits:
-        for seq in lex.cues[texts[i]]:
+    for i in hits.tolist():
+        start = int(starts[i])
+        for seq in lex.cues[body[start:int(ends[i])]]:
             n = len(seq)
-            if i + n <= len(texts) and tuple(texts[i:i + n]) == seq:
-                if i > 0 and ends[i - 1] == starts[i] and texts[i - 1] == "-":
+            if i + n <= len(starts) and (n == 1 or _texts(body, t, i, i + n) == seq):
+                if i > 0 and ends[i - 1] == start and body[int(starts[i - 1]):start] == "-":
                     break
-                out.append((int(starts[i]), int(ends[i + n - 1])))
+                out.append((start, int(ends[i + n - 1])))
                 break
     return out
 
@@ -690,12 +735,15 @@ def _phrase_matches(lex: _Lexicon, masked: str):
     return sorted(set(out))
 
 
-def _cues(doc: Document, lex: _Lexicon, masked: str, outside: np.ndarray) -> list[_Cue]:
-    """Every reporting cue outside quotations, with the subject found for it."""
-    starts = tokenise.sentences(doc)["start"].tolist()
-    phrases = [_Cue(s, e, doc.body[s:e], name, "person", at) for s, e, name, at in _phrase_matches(lex, masked)]
+def _cues(body: str, lex: _Lexicon, masked: str, matches, starts: list[int]) -> list[_Cue]:
+    """Every reporting cue outside quotations, with the subject found for it.
+
+    ``matches`` are the cue word sequences of :func:`_cue_matches`, ``starts``
+    the sentence starts.
+    """
+    phrases = [_Cue(s, e, body[s:e], name, "person", at) for s, e, name, at in _phrase_matches(lex, masked)]
     verbs: list[_Cue] = []
-    for start, end in _cue_matches(doc, lex, outside):
+    for start, end in matches:
         k = bisect_right(starts, start) - 1
         sent_start = starts[k] if k >= 0 else 0
         lo = max(sent_start, start - SUBJECT_WINDOW_CHARS)
@@ -710,7 +758,7 @@ def _cues(doc: Document, lex: _Lexicon, masked: str, outside: np.ndarray) -> lis
                 found = (prev.speaker, prev.kind, prev.subject_start)
             else:
                 found = (None, None, start)
-        verbs.append(_Cue(start, end, doc.body[start:end], *found))
+        verbs.append(_Cue(start, end, body[start:end], *found))
     return sorted(phrases + verbs, key=lambda c: c.start)
 
 
@@ -722,7 +770,9 @@ def _actors_module():
     return actors if hasattr(actors, "resolve") else None
 
 
+@lru_cache(maxsize=4096)
 def _resolve(name: str | None) -> str | None:
+    """The gazetteer id of a speaker's name (the packaged gazetteer is loaded once per process)."""
     actors = _actors_module()
     if actors is None or not name:
         return None
@@ -736,7 +786,8 @@ def _slug(name: str) -> str:
     return _SLUG.sub("_", name.lower()).strip("_")
 
 
-def _canonical_names(lex: _Lexicon, cues: list[_Cue], texts: np.ndarray, outside: np.ndarray) -> dict[str, str]:
+def _canonical_names(lex: _Lexicon, cues: list[_Cue], body: str, t: tokenise.TokenArrays, strings: pa.Array,
+                     outside: np.ndarray) -> dict[str, str]:
     """Map each one-word person name to the fuller form of it used in the text.
 
     A surname alone ("Lavrov") becomes the one longer speaker name that begins
@@ -749,10 +800,14 @@ def _canonical_names(lex: _Lexicon, cues: list[_Cue], texts: np.ndarray, outside
         return {}
     full = [p for p in persons if " " in p]
     counts: Counter = Counter()
-    for i in np.flatnonzero(_isin(texts, short) & outside):
-        for j, pair in ((i - 1, (texts[i - 1], texts[i])), (i + 1, (texts[i], texts[i + 1] if i + 1 < len(texts) else ""))):
-            if 0 <= j < len(texts) and outside[j] and _is_name_word(lex, texts[j]):
-                counts[(texts[i], " ".join(pair))] += 1
+    n = len(t.start)
+    for i in np.flatnonzero(_Lookup(dict.fromkeys(short, 1))(strings).astype(bool) & outside).tolist():
+        for j in (i - 1, i + 1):
+            if 0 <= j < n and outside[j]:
+                text_j = _texts(body, t, j, j + 1)[0]
+                if _is_name_word(lex, text_j):
+                    pair = _texts(body, t, min(i, j), max(i, j) + 1)
+                    counts[(pair[i - min(i, j)], " ".join(pair))] += 1
     out = {}
     for name in short:
         known = [f for f in full if name in (f.split(" ")[0], f.split(" ")[-1])]
@@ -765,13 +820,14 @@ def _canonical_names(lex: _Lexicon, cues: list[_Cue], texts: np.ndarray, outside
     return out
 
 
-def _mentions(cues: list[_Cue], canon: dict, w: Document, outside: np.ndarray, kinds: dict,
-              lex: _Lexicon) -> tuple[list[int], list[str]]:
+def _mentions(cues: list[_Cue], canon: dict, body: str, t: tokenise.TokenArrays, strings: pa.Array,
+              outside: np.ndarray, role_nouns: np.ndarray, kinds: dict, lex: _Lexicon) -> tuple[list[int], list[str]]:
     """Offsets and names of every mention, outside quotations, of a known speaker or a role.
 
     A role is a role noun after an article ("The Cambodian delegate put the
     problem plainly."): a person that a later "she said" can refer to. Roles
-    are added to ``kinds`` as persons.
+    are added to ``kinds`` as persons. ``role_nouns`` are the tokens that are
+    role nouns, outside quotations.
     """
     forms: dict[tuple, str] = {}
     for c in cues:
@@ -789,17 +845,18 @@ def _mentions(cues: list[_Cue], canon: dict, w: Document, outside: np.ndarray, k
             by_last.setdefault(seq[-1], []).append((seq, name))
     for v in by_last.values():
         v.sort(key=lambda item: len(item[0]), reverse=True)
-    texts, starts, _, _ = _token_arrays(w)
+    starts = t.start
     found = []
-    for i in np.flatnonzero(_isin(texts, by_last.keys()) & outside):
-        for seq, name in by_last[texts[i]]:
-            k = i - len(seq) + 1
-            if k >= 0 and tuple(texts[k:i + 1]) == seq:
-                found.append((int(starts[k]), name))
-                break
-    for i in np.flatnonzero(_isin(texts, lex.person_heads) & outside):
+    if by_last:
+        for i in np.flatnonzero(_Lookup(dict.fromkeys(by_last, 1))(strings).astype(bool) & outside).tolist():
+            for seq, name in by_last[_texts(body, t, i, i + 1)[0]]:
+                k = i - len(seq) + 1
+                if k >= 0 and _texts(body, t, k, i + 1) == seq:
+                    found.append((int(starts[k]), name))
+                    break
+    for i in role_nouns.tolist():
         lo = max(0, i - ROLE_MAX_MODIFIERS - 1)
-        toks = [(0, t) for t in texts[lo:i + 1]]
+        toks = [(0, w) for w in _texts(body, t, lo, i + 1)]
         role = _role_at(lex, toks, len(toks) - 1)
         if role:
             kinds.setdefault(role[0], "person")
@@ -825,18 +882,24 @@ class _Context:
 
 
 def _context(doc: Document, lex: _Lexicon, quotes: list[_Quote]) -> _Context:
-    norm = doc.normalised
+    norm, body = doc.normalised, doc.body
     top = [q for q in quotes if q.depth == 0]
     masked = _mask(norm, [(q.start, q.end) for q in top])
-    texts, t_starts, _, _ = _token_arrays(doc)
+    t = tokenise.token_arrays(doc)
     q_starts = np.array([q.start for q in top], dtype="int64")
     q_ends = np.array([q.end for q in top], dtype="int64")
-    k = np.searchsorted(q_starts, t_starts, side="right") - 1
-    outside = ~((k >= 0) & (t_starts < q_ends[np.clip(k, 0, None)])) if len(top) else np.ones(len(texts), bool)
-    cues = _cues(doc, lex, masked, outside)
-    canon = _canonical_names(lex, cues, texts, outside)
+    k = np.searchsorted(q_starts, t.start, side="right") - 1
+    outside = ~((k >= 0) & (t.start < q_ends[np.clip(k, 0, None)])) if len(top) else np.ones(len(t), bool)
+    strings = _token_strings(doc, t)
+    flags = lex.tokens(strings)
+    spans = tokenise.sentence_spans(doc)
+    s_starts, s_ends = spans[:, 0].tolist(), spans[:, 1].tolist()
+    matches = _cue_matches(body, t, lex, np.flatnonzero((flags & _CUE_WORD).astype(bool) & outside))
+    cues = _cues(body, lex, masked, matches, s_starts)
+    canon = _canonical_names(lex, cues, body, t, strings, outside)
     kinds = _speaker_kinds(cues, canon)
-    mention_pos, mention_name = _mentions(cues, canon, doc, outside, kinds, lex)
+    role_nouns = np.flatnonzero((flags & _ROLE_NOUN).astype(bool) & outside)
+    mention_pos, mention_name = _mentions(cues, canon, body, t, strings, outside, role_nouns, kinds, lex)
     para_of = _paragraph_index(doc)
 
     def speaker_of(c: _Cue) -> tuple[str | None, str | None]:
@@ -849,11 +912,10 @@ def _context(doc: Document, lex: _Lexicon, quotes: list[_Quote]) -> _Context:
 
     resolved = [(c, *speaker_of(c)) for c in cues]
     events = [(c.start, name, kind) for c, name, kind in resolved if name]
-    sents = tokenise.sentences(doc)
     text_index = [p.index for p in doc.text_paragraphs]
     return _Context(
         norm=norm, resolved=resolved, cue_pos=[c.start for c, _, _ in resolved], events=events,
-        event_pos=[e[0] for e in events], s_starts=sents["start"].tolist(), s_ends=sents["end"].tolist(),
+        event_pos=[e[0] for e in events], s_starts=s_starts, s_ends=s_ends,
         paras={p.index: p for p in doc.text_paragraphs}, text_index=text_index,
         rank={index: k for k, index in enumerate(text_index)},
     )
@@ -890,15 +952,15 @@ def _classify(q: _Quote, n_words: int, ctx: _Context) -> tuple[str, str | None, 
     return "scare", None, None, None
 
 
-def _attribute(doc: Document, lex: _Lexicon):
-    """Quotations, unmatched marks and voice spans of a document."""
+def _attribute(doc: Document, lex: _Lexicon) -> tuple[tables.Table, tables.Table, tuple]:
+    """Quotations and unmatched marks of a document (as Tables), and its voice spans."""
     norm = doc.normalised
     if _MARK.search(norm) is None:  # no mark but apostrophes between letters
-        return _EMPTY_QUOTATIONS.copy(), _EMPTY_UNMATCHED.copy(), _voice_spans([])
+        return tables.Table.empty(QUOTATION_DTYPES), tables.Table.empty(UNMATCHED_DTYPES), _voice_spans([])
     quotes, bad = _scan(doc)
     ctx = _context(doc, lex, quotes)
-    _, t_starts, _, is_word = _token_arrays(doc)
-    word_starts = t_starts[is_word]
+    t = tokenise.token_arrays(doc)
+    word_starts = t.start[t.is_word]
     starts = np.array([q.start for q in quotes], dtype="int64")
     ends = np.array([q.end for q in quotes], dtype="int64")
     n_words = (np.searchsorted(word_starts, ends) - np.searchsorted(word_starts, starts)).tolist()
@@ -920,7 +982,7 @@ def _attribute(doc: Document, lex: _Lexicon):
         })
     for rec in records:
         rec["voice"] = _voice_label(rec, records)
-    return _frame(records), _unmatched_frame(doc, bad), _voice_spans(records)
+    return _quotation_table(records), _unmatched_table(doc, bad), _voice_spans(records)
 
 
 def _voice_spans(records: list[dict]) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str], list[str]]:
@@ -941,44 +1003,27 @@ def _voice_spans(records: list[dict]) -> tuple[np.ndarray, np.ndarray, np.ndarra
             [names.get(v, v) for v in labels])
 
 
-_INT_COLUMNS = ("quote_id", "start", "end", "depth", "paragraph", "n_words")
-
-
-def _empty(columns, ints) -> pd.DataFrame:
-    return pd.DataFrame({c: np.array([], dtype="int64" if c in ints else object) for c in columns})
-
-
-_EMPTY_UNMATCHED = _empty(UNMATCHED_COLUMNS, ("start", "end", "paragraph"))
-_EMPTY_QUOTATIONS = _empty(QUOTATION_COLUMNS, _INT_COLUMNS).astype({"parent": "Int64"})
-
-
-def _frame(records: list[dict]) -> pd.DataFrame:
+def _quotation_table(records: list[dict]) -> tables.Table:
     if not records:
-        return _EMPTY_QUOTATIONS.copy()
-    columns = {}
-    for col in QUOTATION_COLUMNS:
-        values = [r[col] for r in records]
-        if col in _INT_COLUMNS:
-            columns[col] = np.array(values, dtype="int64")
-        elif col == "parent":
-            columns[col] = pd.array(values, dtype="Int64")
-        else:
-            columns[col] = np.array(values, dtype=object)
-    return pd.DataFrame(columns)
+        return tables.Table.empty(QUOTATION_DTYPES)
+    columns = {c: [r[c] for r in records] for c in QUOTATION_COLUMNS}
+    for c in _INT_COLUMNS:
+        columns[c] = np.array(columns[c], dtype="int64")
+    return tables.Table(columns, QUOTATION_DTYPES)
 
 
-def _unmatched_frame(doc: Document, bad) -> pd.DataFrame:
+def _unmatched_table(doc: Document, bad) -> tables.Table:
     if not bad:
-        return _EMPTY_UNMATCHED.copy()
+        return tables.Table.empty(UNMATCHED_DTYPES)
     bad = sorted(bad)
-    return pd.DataFrame({
+    return tables.Table({
         "start": np.array([o for o, _, _, _, _ in bad], dtype="int64"),
         "end": np.array([e for _, e, _, _, _ in bad], dtype="int64"),
-        "mark": np.array([doc.body[o:e] for o, e, _, _, _ in bad], dtype=object),
-        "role": np.array([r for _, _, r, _, _ in bad], dtype=object),
+        "mark": [doc.body[o:e] for o, e, _, _, _ in bad],
+        "role": [r for _, _, r, _, _ in bad],
         "paragraph": np.array([p for _, _, _, p, _ in bad], dtype="int64"),
-        "note": np.array([n for _, _, _, _, n in bad], dtype=object),
-    })
+        "note": [n for _, _, _, _, n in bad],
+    }, UNMATCHED_DTYPES)
 
 
 def _voice_label(rec: dict, records: list[dict]) -> str:
@@ -1099,7 +1144,8 @@ def _computed(doc: Document, reporting: lexicons.Source):
     return _attribute(doc, reporting_lexicon(reporting))
 
 
-def quotations(doc: Document, *, reporting: lexicons.Source = None) -> pd.DataFrame:
+@tables.tidy
+def quotations(doc: Document, *, reporting: lexicons.Source = None) -> tables.Table:
     """Direct quotations of the body, with kind, cue, speaker and voice.
 
     Args:
@@ -1125,10 +1171,11 @@ def quotations(doc: Document, *, reporting: lexicons.Source = None) -> pd.DataFr
         >>> voices.quotations(doc)[["text", "kind", "voice"]].values.tolist()
         [['\u201cWe object.\u201d', 'inline', 'lavrov'], ['\u201cplug-in\u201d', 'scare', 'author']]
     """
-    return _computed(doc, reporting)[0].copy(deep=False)
+    return _computed(doc, reporting)[0]
 
 
-def unmatched(doc: Document, *, reporting: lexicons.Source = None) -> pd.DataFrame:
+@tables.tidy
+def unmatched(doc: Document, *, reporting: lexicons.Source = None) -> tables.Table:
     """Quotation marks that pair with nothing (an odd number of marks is not an error).
 
     Args:
@@ -1146,7 +1193,7 @@ def unmatched(doc: Document, *, reporting: lexicons.Source = None) -> pd.DataFra
         >>> voices.unmatched(corpus.from_text('He said \u201cno. Then he left.'))[["mark", "role"]].values.tolist()
         [['\u201c', 'opening']]
     """
-    return _computed(doc, reporting)[1].copy(deep=False)
+    return _computed(doc, reporting)[1]
 
 
 def _intervals(doc: Document) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str], list[str]]:
@@ -1161,6 +1208,43 @@ def _codes(doc: Document, offsets: np.ndarray) -> np.ndarray:
         inside = (k >= 0) & (offsets < ends[np.clip(k, 0, None)])
         out[inside] = codes[k[inside]]
     return out
+
+
+def _offsets(offsets, caller: str) -> np.ndarray:
+    try:
+        pos = np.asarray(offsets if isinstance(offsets, np.ndarray) else list(offsets), dtype="int64")
+    except (TypeError, ValueError):
+        raise InputError(f"{caller}: offsets must be integers (character offsets into doc.body)") from None
+    if pos.ndim != 1:
+        raise InputError(f"{caller}: offsets must be a flat sequence of integers")
+    return pos
+
+
+def voice_codes(doc: Document, offsets) -> tuple[np.ndarray, list[str]]:
+    """The voice at each character offset of ``doc.body``, as codes into the document's voices.
+
+    The array form of :func:`voice_at`, for callers that count or group by
+    voice: ``labels[codes[i]]`` is ``voice_at(doc, offsets)[i]``. Code 0 is
+    always ``"author"``; the other labels follow in order of first appearance.
+
+    Args:
+        doc: the document.
+        offsets: character offsets into ``doc.body`` (an integer array, or any
+            iterable of ints).
+
+    Returns:
+        ``(codes, labels)``: an int64 array with one code per offset, and the
+        list of voice labels (a new list each call).
+
+    Example:
+        >>> from analysis import corpus, voices
+        >>> doc = corpus.from_text('Putin said, \u201cWe help.\u201d')
+        >>> codes, labels = voices.voice_codes(doc, [0, 14])
+        >>> codes.tolist(), labels
+        ([0, 1], ['author', 'putin'])
+    """
+    pos = _offsets(offsets, "voice_codes")
+    return _codes(doc, pos), list(_intervals(doc)[3])
 
 
 def voice_at(doc: Document, offsets) -> list[str]:
@@ -1181,12 +1265,7 @@ def voice_at(doc: Document, offsets) -> list[str]:
         >>> voices.voice_at(doc, [0, 14])[0]
         'author'
     """
-    try:
-        pos = np.asarray(offsets if isinstance(offsets, np.ndarray) else list(offsets), dtype="int64")
-    except (TypeError, ValueError):
-        raise InputError("voice_at: offsets must be integers (character offsets into doc.body)") from None
-    if pos.ndim != 1:
-        raise InputError("voice_at: offsets must be a flat sequence of integers")
+    pos = _offsets(offsets, "voice_at")
     labels = np.array(_intervals(doc)[3], dtype=object)
     return labels[_codes(doc, pos)].tolist()
 
@@ -1194,9 +1273,8 @@ def voice_at(doc: Document, offsets) -> list[str]:
 def _word_codes(doc: Document) -> tuple[np.ndarray, np.ndarray]:
     """Voice codes of the word tokens and their sentence ids."""
     def build():
-        w = tokenise.words(doc)
-        is_word = _is_word(w)
-        return _codes(doc, w["start"].to_numpy("int64")[is_word]), w["sentence_id"].to_numpy("int64")[is_word]
+        t = tokenise.token_arrays(doc)
+        return _codes(doc, t.start[t.is_word]), t.sentence_id[t.is_word]
     return doc.cached("voices.word_codes", build)
 
 
@@ -1318,13 +1396,11 @@ def positions(doc: Document) -> pd.DataFrame:
     total = codes.size
     if not total:
         return pd.DataFrame({c: [] for c in cols})
-    sents = tokenise.sentences(doc)
-    section_labels = sents["section"].to_numpy(object)
+    section_labels = np.array(tokenise.sentence_arrays(doc).section, dtype=object)
     section_code = pd.factorize(section_labels)[0][sid]
-    w = tokenise.words(doc)
-    is_word = _is_word(w)
-    starts = w["start"].to_numpy("int64")[is_word]
-    ends = w["end"].to_numpy("int64")[is_word]
+    t = tokenise.token_arrays(doc)
+    starts = t.start[t.is_word]
+    ends = t.end[t.is_word]
     change = np.flatnonzero((np.diff(codes) != 0) | (np.diff(section_code) != 0)) + 1
     first = np.concatenate([[0], change])
     last = np.concatenate([change, [total]])
