@@ -72,9 +72,11 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import repeat
 from pathlib import Path
 
 import numpy as np
@@ -85,6 +87,7 @@ from analysis import lexicons, tokenise
 from analysis.corpus import Document
 from analysis.errors import InputError, LexiconError
 from analysis.normalise import TABLE, normalise
+from analysis.tables import Table, tidy
 
 #: Characters of context on each side of a keyword-in-context line: with the
 #: match, about the 80-character line of a printed concordance.
@@ -104,7 +107,6 @@ EXCLUDED = ""
 STEMMER_LANGUAGE = "english"
 
 _FRAME_ID = re.compile(r"^[a-z][a-z0-9_]*$")
-_WORD_KINDS = frozenset(tokenise.WORD_KINDS)
 
 
 @dataclass(frozen=True)
@@ -336,14 +338,6 @@ def _from_source(source) -> Codebook:
     return _compiled(content, label)
 
 
-def _word_mask(kind: pd.Series) -> np.ndarray:
-    """Which tokens are words (kind in :data:`analysis.tokenise.WORD_KINDS`), via category codes."""
-    if isinstance(kind.dtype, pd.CategoricalDtype):
-        of_category = np.array([c in _WORD_KINDS for c in kind.cat.categories.tolist()] + [False])
-        return of_category[kind.cat.codes.to_numpy()]  # code -1 (missing): not a word
-    return kind.isin(tokenise.WORD_KINDS).to_numpy()
-
-
 @lru_cache(maxsize=200_000)
 def _form_parts(form: str) -> tuple[tuple[str, int, int], ...]:
     """The parts a word form is matched as: a hyphenated compound's parts, else the form itself."""
@@ -353,181 +347,255 @@ def _form_parts(form: str) -> tuple[tuple[str, int, int], ...]:
     return tuple(parts)
 
 
-#: Stems of the word forms seen so far (a plain dict in front of :func:`stem`;
-#: cleared when it reaches the size of :func:`stem`'s cache).
-_STEMS: dict[str, str] = {}
-_STEMS_MAX = 200_000
+#: Word forms a :class:`_Matcher` remembers before it starts afresh (as many
+#: as :func:`stem` caches).
+_FORMS_MAX = 200_000
+#: Code of a word form not coded yet (no code is this negative).
+_UNSEEN = -(2 ** 62)
 
 
-def _stems(forms: list[str]) -> list[str]:
-    """:func:`stem` of each form, remembered across documents."""
-    known = _STEMS
-    if len(known) > _STEMS_MAX:
-        known.clear()
-    out = [known.get(f) for f in forms]
-    for i, s in enumerate(out):
-        if s is None:
-            out[i] = known[forms[i]] = stem(forms[i])
-    return out
+class _Forms:
+    """Word form -> code, and the coded parts of each hyphenated compound.
 
-
-def _units(doc: Document) -> dict:
-    """The matching stream: every token, hyphenated words split into their parts.
-
-    Word forms and stems are integer codes into ``vocab``/``stems``, so
-    matching compares integers; computed once per document.
+    A form's code is ``k >= 0``, the number of its (term word, term stem) pair
+    in :class:`_Matcher` (0: the form is no word of any term and its stem no
+    word of an inflected term), or ``-(j + 1)`` for a compound whose parts
+    are ``compounds[j]``: (code, start, end) with offsets inside the form.
     """
 
-    def build() -> dict:
-        w = tokenise.words(doc)
-        codes, uniques = pd.factorize(w["norm"])
-        vocab = [str(u) for u in uniques.tolist()]
-        start = w["start"].to_numpy()
-        sid = w["sentence_id"].to_numpy()
-        word_index = np.cumsum(_word_mask(w["kind"])) - 1
-        index = dict(zip(vocab, range(len(vocab))))
-        # Parts of each hyphenated word form: codes and offsets inside the form.
-        # A form without a hyphen is its own one part (code i, offsets 0 to its length).
-        n_forms = len(vocab)
-        compounds = [(i, _form_parts(form)) for i, form in enumerate(vocab) if "-" in form]
-        compounds = [(i, parts) for i, parts in compounds if len(parts) > 1]
-        for _, parts in compounds:
-            for part, _, _ in parts:
-                if part not in index:
-                    index[part] = len(vocab)
-                    vocab.append(part)
-        n_parts = np.ones(n_forms, dtype="int64")
-        for i, parts in compounds:
-            n_parts[i] = len(parts)
-        part_first = np.cumsum(n_parts) - n_parts
-        flat_code = np.repeat(np.arange(n_forms, dtype="int64"), n_parts)
-        flat_start = np.zeros(len(flat_code), dtype="int64")
-        flat_end = np.repeat(np.fromiter(map(len, vocab[:n_forms]), dtype="int64", count=n_forms), n_parts)
-        for i, parts in compounds:
-            at = part_first[i] + np.arange(len(parts))
-            flat_code[at] = [index[part] for part, _, _ in parts]
-            flat_start[at] = [s for _, s, _ in parts]
-            flat_end[at] = [e for _, _, e in parts]
-        # Only word tokens contain a hyphen between letters, so forms decide the split.
-        end = w["end"].to_numpy()
-        if (n_parts == 1).all():
-            src, u_code, u_start, u_end = np.arange(len(w)), codes, start, end
-        else:
-            counts = n_parts[codes]
-            src = np.repeat(np.arange(len(w)), counts)
-            src_code = codes[src]
-            flat = part_first[src_code] + np.arange(len(src)) - np.repeat(np.cumsum(counts) - counts, counts)
-            u_code = flat_code[flat]
-            u_start = start[src] + flat_start[flat]
-            u_end = np.where(n_parts[src_code] == 1, end[src], start[src] + flat_end[flat])
-        stem_codes, stem_uniques = pd.factorize(np.array(_stems(vocab), dtype=object))
-        return {"code": u_code, "stem": stem_codes[u_code] if len(vocab) else u_code,
-                "vocab": index, "stem_vocab": dict(zip(stem_uniques.tolist(), range(len(stem_uniques)))),
-                "start": u_start, "end": u_end, "sentence_id": sid[src], "word_index": word_index[src]}
+    __slots__ = ("code", "compounds")
 
-    return doc.cached("framing.units", build)
+    def __init__(self):
+        self.code: dict[str, int] = {}
+        self.compounds: list[tuple[tuple[int, int, int], ...]] = []
 
 
-#: Multiplier of the polynomial hash of word-code n-grams (a prime). With codes
-#: below it, the hash of up to three words is exact in 64 bits; longer hits
-#: are checked word by word.
-_HASH = np.uint64(1_000_003)
-_HASH_EXACT_UP_TO = 3
+class _Matcher:
+    """A codebook compiled for matching: terms as tuples of integer ids, word forms as codes.
+
+    Term words get ids from 1 (``word_id``), the stems of inflected terms
+    likewise (``stem_id``); each distinct (word id, stem id) pair a word form
+    has is a *code*, with the term lengths a match may have from there
+    (``options``: longest first, exact before inflected, as in the
+    leftmost-longest rule). Forms are coded once and remembered across
+    documents (:class:`_Forms`, renewed after :data:`_FORMS_MAX` forms), so a
+    form is stemmed once. New codes are made under a lock: threads may share
+    a matcher.
+
+    Attributes:
+        hits: (frame id, term) of every term, :data:`EXCLUDED` for phrases under ``exclude``.
+        hit_row: for each hit, its distinct (frame id, term) row number (-1 when excluded).
+        frames, terms: the rows of :func:`count`'s grid for one section, in codebook order.
+        rows: for each grid row, its distinct (frame id, term) row number.
+        n_distinct: number of distinct (frame id, term) rows.
+    """
+
+    def __init__(self, cb: Codebook):
+        self.word_id: dict[str, int] = {}
+        self.stem_id: dict[str, int] = {}
+        for key in cb.exact:
+            for w in key:
+                self.word_id.setdefault(w, len(self.word_id) + 1)
+        for key in cb.stemmed:
+            for s in key:
+                self.stem_id.setdefault(s, len(self.stem_id) + 1)
+        self.hits = list(dict.fromkeys((*cb.exact.values(), *cb.stemmed.values())))
+        hit_of = {hit: i for i, hit in enumerate(self.hits)}
+        self.exact = {tuple(self.word_id[w] for w in key): hit_of[hit] for key, hit in cb.exact.items()}
+        self.stemmed = {tuple(self.stem_id[s] for s in key): hit_of[hit] for key, hit in cb.stemmed.items()}
+        self._lengths: tuple[dict, dict] = ({}, {})
+        for table, lengths in zip((self.exact, self.stemmed), self._lengths):
+            for key in table:
+                lengths.setdefault(key[0], set()).add(len(key))
+        self.frames = tuple(f.id for f in cb.frames for _ in (*f.terms, *f.inflected))
+        self.terms = tuple(t for f in cb.frames for t in (*f.terms, *f.inflected))
+        row_of: dict[tuple[str, str], int] = {}
+        for pair in zip(self.frames, self.terms):
+            row_of.setdefault(pair, len(row_of))
+        self.rows = np.array([row_of[pair] for pair in zip(self.frames, self.terms)], dtype="int64")
+        self.n_distinct = len(row_of)
+        self.hit_row = np.array([row_of.get(hit, -1) for hit in self.hits], dtype="int64")
+        self.hit_frame = [hit[0] for hit in self.hits]
+        self.hit_term = [hit[1] for hit in self.hits]
+        self.hit_frame_index = np.array([cb.frame_ids.index(f) if f != EXCLUDED else -1
+                                         for f in self.hit_frame], dtype="int64")
+        self.code_of: dict[tuple[int, int], int] = {(0, 0): 0}
+        self.word, self.stem, self.options = [0], [0], [()]
+        self.starts = np.zeros(1, dtype=bool)
+        self.forms = _Forms()
+        self._lock = threading.Lock()
+
+    def _simple_code(self, form: str) -> int:
+        pair = (self.word_id.get(form, 0), self.stem_id.get(stem(form), 0) if self.stem_id else 0)
+        code = self.code_of.get(pair)
+        if code is None:
+            code = len(self.word)
+            self.word.append(pair[0])
+            self.stem.append(pair[1])
+            self.options.append(tuple(sorted(
+                [(n, 0) for n in self._lengths[0].get(pair[0], ())]
+                + [(n, 1) for n in self._lengths[1].get(pair[1], ())],
+                key=lambda option: (-option[0], option[1]))))
+            self.code_of[pair] = code
+        return code
+
+    def code(self, forms: _Forms, new: list[str]) -> list[int]:
+        """Code the forms ``new`` into ``forms`` (their codes, in order)."""
+        with self._lock:
+            out, made = [], {}
+            n_codes = len(self.word)
+            for form in new:
+                code = made.get(form)
+                if code is None:
+                    parts = _form_parts(form)
+                    if len(parts) == 1:
+                        code = self._simple_code(form)
+                    else:
+                        forms.compounds.append(tuple((self._simple_code(p), a, b) for p, a, b in parts))
+                        code = -len(forms.compounds)
+                    made[form] = code
+                out.append(code)
+            if len(self.word) > n_codes:  # before the forms are published: a code never lacks its flag
+                self.starts = np.fromiter(map(bool, self.options), dtype=bool, count=len(self.options))
+            forms.code.update(made)
+        return out
+
+    def current_forms(self) -> _Forms:
+        """The forms remembered, renewed when they reach :data:`_FORMS_MAX`."""
+        with self._lock:
+            if len(self.forms.code) > _FORMS_MAX:
+                self.forms = _Forms()
+            return self.forms
 
 
-def _ngram_hash(codes: np.ndarray, positions: np.ndarray, length: int) -> np.ndarray:
-    h = np.zeros(len(positions), dtype="uint64")
-    for k in range(length):
-        h = h * _HASH + codes[positions + k].astype("uint64") + np.uint64(1)
-    return h
+@lru_cache(maxsize=32)
+def _matcher(cb: Codebook) -> _Matcher:
+    return _Matcher(cb)
 
 
-def _term_codes(table: dict, vocab: dict, transform) -> dict:
-    """Codebook keys as code tuples of this document's vocabulary (unknown words drop the term)."""
-    out = {}
-    for words, hit in table.items():
-        codes = [vocab.get(transform(w)) for w in words]
-        if None not in codes:
-            out[tuple(codes)] = hit
-    return out
+class _Found:
+    """The matches of a codebook in a document, in text order (see :func:`matches`).
+
+    Attributes:
+        hit: number of each match's term in :attr:`_Matcher.hits` (int64).
+        start, end: offsets into ``doc.body`` (int64).
+        sentence_id, word_index: as in :func:`matches` (int64).
+    """
+
+    __slots__ = ("hit", "start", "end", "sentence_id", "word_index")
+
+    def __init__(self, hit, start, end, sentence_id, word_index):
+        self.hit, self.start, self.end = hit, start, end
+        self.sentence_id, self.word_index = sentence_id, word_index
 
 
-def _match(doc: Document, cb: Codebook) -> pd.DataFrame:
-    u = _units(doc)
-    sid, n = u["sentence_id"], len(u["code"])
-    tables = [
-        (u["code"], _term_codes(cb.exact, u["vocab"], lambda w: w)),
-        (u["stem"], _term_codes(cb.stemmed, u["stem_vocab"], lambda s: s)),
-    ]
-    found_pos, found_len, found_order, found_hit = [], [], [], []
-    for order, (codes, table) in enumerate(tables):
-        for length in sorted({len(k) for k in table}):
-            items = [(k, hit) for k, hit in table.items() if len(k) == length]
-            keys = _ngram_hash(np.array([k for k, _ in items], dtype="int64").ravel(),
-                               np.arange(len(items)) * length, length)
-            sort = np.argsort(keys)
-            keys = keys[sort]
-            pos = np.arange(max(n - length + 1, 0))
-            pos = pos[np.isin(codes[pos], [k[0] for k, _ in items])]
-            pos = pos[sid[pos + length - 1] == sid[pos]]
-            h = _ngram_hash(codes, pos, length)
-            at = np.clip(np.searchsorted(keys, h), 0, len(keys) - 1)
-            ok = keys[at] == h
-            pos, which = pos[ok], sort[at[ok]]
-            if length > _HASH_EXACT_UP_TO or len(u["vocab"]) + 1 >= int(_HASH):  # may collide: check
-                same = [tuple(codes[i:i + length].tolist()) == items[j][0] for i, j in zip(pos, which)]
-                pos, which = pos[np.array(same, dtype=bool)], which[np.array(same, dtype=bool)]
-            found_pos.append(pos)
-            found_len.append(np.full(len(pos), length))
-            found_order.append(np.full(len(pos), order))
-            found_hit.extend(items[j][1] for j in which.tolist())
-    if found_pos:
-        pos, length, order = (np.concatenate(x) for x in (found_pos, found_len, found_order))
-    else:
-        pos = length = order = np.zeros(0, dtype="int64")
-    # leftmost-longest: by position, then longest, then exact before inflected
-    sequence = np.lexsort((order, -length, pos))
-    rows_i, rows_n, rows_hit = [], [], []
-    consumed = 0
-    for k, i, m in zip(sequence.tolist(), pos[sequence].tolist(), length[sequence].tolist()):
-        if i >= consumed:
-            rows_i.append(i)
-            rows_n.append(m)
-            rows_hit.append(found_hit[k])
-            consumed = i + m
-    kept = [j for j, hit in enumerate(rows_hit) if hit[0] != EXCLUDED]
-    rows_hit = [rows_hit[j] for j in kept]
-    idx = np.array(rows_i, dtype="int64")[kept]
-    last = idx + np.array(rows_n, dtype="int64")[kept] - 1
-    starts, ends = u["start"][idx], u["end"][last]
+def _match(doc: Document, cb: Codebook) -> _Found:
+    """Leftmost-longest matching over the document's units (tokens, compounds split into parts)."""
+    m = _matcher(cb)
+    t = tokenise.token_arrays(doc)
+    norm, n = t.norm, len(t)
+    forms = m.current_forms()
+    codes = np.fromiter(map(forms.code.get, norm, repeat(_UNSEEN, n)), dtype="int64", count=n)
+    new = np.flatnonzero(codes == _UNSEEN)
+    if len(new):
+        codes[new] = m.code(forms, [norm[i] for i in new.tolist()])
+    src, start, end = None, t.start, t.end
+    compound = np.flatnonzero(codes < 0)
+    if len(compound):  # one unit per part of each compound
+        parts = [forms.compounds[-c - 1] for c in codes[compound].tolist()]
+        n_parts = np.ones(n, dtype="int64")
+        n_parts[compound] = [len(p) for p in parts]
+        src = np.repeat(np.arange(n), n_parts)
+        first = (np.cumsum(n_parts) - n_parts)[compound].tolist()
+        at, part_code, part_start, part_end = [], [], [], []
+        for f, s, ps in zip(first, t.start[compound].tolist(), parts):
+            for k, (c, a, b) in enumerate(ps):
+                at.append(f + k)
+                part_code.append(c)
+                part_start.append(s + a)
+                part_end.append(s + b)
+        codes, start, end = codes[src], start[src], end[src]
+        codes[at], start[at], end[at] = part_code, part_start, part_end
+    sid = t.sentence_id if src is None else t.sentence_id[src]
+    candidates = np.flatnonzero(m.starts[codes]).tolist()
+    found_p, found_q, found_hit = [], [], []
+    if candidates:
+        code_list, sid_list, n_units = codes.tolist(), sid.tolist(), len(codes)
+        options, word, stem_of, exact, stemmed = m.options, m.word, m.stem, m.exact, m.stemmed
+        consumed = 0
+        for p in candidates:
+            if p < consumed:
+                continue
+            for length, inflected in options[code_list[p]]:
+                q = p + length
+                if q > n_units or sid_list[q - 1] != sid_list[p]:
+                    continue
+                window = code_list[p:q]
+                hit = (stemmed.get(tuple([stem_of[c] for c in window])) if inflected
+                       else exact.get(tuple([word[c] for c in window])))
+                if hit is not None:
+                    found_p.append(p)
+                    found_q.append(q)
+                    found_hit.append(hit)
+                    consumed = q
+                    break
+    hit = np.array(found_hit, dtype="int64")
+    kept = m.hit_row[hit] >= 0
+    p = np.array(found_p, dtype="int64")[kept]
+    last = np.array(found_q, dtype="int64")[kept] - 1
+    token = p if src is None else src[p]
+    word_index = (np.cumsum(t.is_word) - 1)[token] if len(token) else token
+    return _Found(hit[kept], start[p], end[last], t.sentence_id[token], word_index.astype("int64"))
+
+
+def _found(doc: Document, cb: Codebook) -> _Found:
+    return doc.cached(f"framing.found:{cb.key}", lambda: _match(doc, cb))
+
+
+class _Sections:
+    """The document's section labels (distinct, in section order) and each sentence's.
+
+    Attributes:
+        labels: the labels.
+        of_sentence: each sentence's label as a number into ``labels`` (int64).
+        words: words per label (:data:`analysis.tokenise.WORD_KINDS`, int64).
+    """
+
+    __slots__ = ("labels", "of_sentence", "words")
+
+    def __init__(self, doc: Document):
+        s = tokenise.sentence_arrays(doc)
+        self.labels = list(dict.fromkeys(sec.label for sec in doc.sections))
+        number = {label: i for i, label in enumerate(self.labels)}
+        self.of_sentence = np.fromiter(map(number.__getitem__, s.section), dtype="int64", count=len(s))
+        self.words = np.bincount(self.of_sentence, weights=s.n_words,
+                                 minlength=len(self.labels)).astype("int64")
+
+
+def _sections(doc: Document) -> _Sections:
+    return doc.cached("framing.sections", lambda: _Sections(doc))
+
+
+def _matches_frame(doc: Document, cb: Codebook) -> pd.DataFrame:
+    """The table of :func:`matches`."""
+    found = _found(doc, cb)
+    m = _matcher(cb)
+    hits = found.hit.tolist()
     body = doc.body
-    return pd.DataFrame({
-        "frame": [h[0] for h in rows_hit],
-        "term": [h[1] for h in rows_hit],
-        "text": [body[s:e] for s, e in zip(starts.tolist(), ends.tolist())],
-        "start": starts.astype("int64"),
-        "end": ends.astype("int64"),
-        "sentence_id": u["sentence_id"][idx].astype("int64"),
-        "word_index": u["word_index"][idx].astype("int64"),
+    out = pd.DataFrame({
+        "frame": [m.hit_frame[h] for h in hits],
+        "term": [m.hit_term[h] for h in hits],
+        "text": [body[s:e] for s, e in zip(found.start.tolist(), found.end.tolist())],
+        "start": found.start,
+        "end": found.end,
+        "sentence_id": found.sentence_id,
+        "word_index": found.word_index,
     })
-
-
-def _matches(doc: Document, cb: Codebook) -> pd.DataFrame:
-    def build() -> pd.DataFrame:
-        found = _match(doc, cb)
-        sents = tokenise.sentences(doc)
-        ids = sents["sentence_id"].to_numpy()
-        if np.array_equal(ids, np.arange(len(ids))):  # sentence ids are row numbers: take by position
-            at = found["sentence_id"].to_numpy()
-            found["section"] = sents["section"].to_numpy()[at]
-            found["sentence"] = sents["text"].to_numpy()[at]
-        else:
-            sents = sents.set_index("sentence_id")
-            found["section"] = sents["section"].reindex(found["sentence_id"]).to_numpy()
-            found["sentence"] = sents["text"].reindex(found["sentence_id"]).to_numpy()
-        return found
-
-    return doc.cached(f"framing.matches:{cb.key}", build)
+    sents = tokenise.sentence_arrays(doc)
+    at = found.sentence_id.tolist()
+    out["section"] = np.array([sents.section[i] for i in at], dtype=object)
+    out["sentence"] = np.array([sents.text[i] for i in at], dtype=object)
+    return out
 
 
 def matches(doc: Document, codebook: lexicons.Source | Codebook = None) -> pd.DataFrame:
@@ -551,20 +619,35 @@ def matches(doc: Document, codebook: lexicons.Source | Codebook = None) -> pd.Da
         >>> framing.matches(doc)["text"].tolist()
         ['alliances', 'military', 'alliance']
     """
-    return _matches(doc, _resolve(codebook)).copy(deep=False)
+    return _matches_frame(doc, _resolve(codebook))
 
 
 def _resolve(source) -> Codebook:
     return codebook(source)
 
 
-def _section_words(doc: Document) -> pd.Series:
-    sents = tokenise.sentences(doc)
-    labels = list(dict.fromkeys(s.label for s in doc.sections))
-    return sents.groupby("section", sort=False)["n_words"].sum().reindex(labels, fill_value=0)
+#: Columns and dtypes of :func:`count`.
+COUNT_DTYPES = {"frame": "str", "term": "str", "section": "str", "count": "int64",
+                "per_1k_words": "float64"}
 
 
-def count(doc: Document, codebook: lexicons.Source | Codebook = None) -> pd.DataFrame:
+def _counts(doc: Document, cb: Codebook) -> np.ndarray:
+    """Matches per row of the codebook's grid (see :class:`_Matcher`) and section label."""
+    m = _matcher(cb)
+    found = _found(doc, cb)
+    sections = _sections(doc)
+    n_sec = len(sections.labels)
+    cells = m.hit_row[found.hit] * n_sec + sections.of_sentence[found.sentence_id]
+    per_cell = np.bincount(cells, minlength=m.n_distinct * n_sec)
+    return per_cell.reshape(m.n_distinct, n_sec)[m.rows].astype("int64")
+
+
+def _per_1k(count: np.ndarray, words: np.ndarray) -> np.ndarray:
+    return np.where(words > 0, 1000.0 * count / np.maximum(words, 1), 0.0)
+
+
+@tidy
+def count(doc: Document, codebook: lexicons.Source | Codebook = None) -> Table:
     """Frequency of every codebook term by section, zeros included.
 
     Args:
@@ -586,73 +669,40 @@ def count(doc: Document, codebook: lexicons.Source | Codebook = None) -> pd.Data
         [[2.0, 333.3333333333333]]
     """
     cb = _resolve(codebook)
-    found = _matches(doc, cb)
-    labels, words = _section_word_counts(doc)
-    frames, terms, pair_of = _pairs(cb)
-    n_sec = len(labels)
-    if not n_sec:  # no section: the general path (an empty grid)
-        return _count_frame(found, cb, _section_words(doc))
-    # matches per (distinct frame-term pair, section), then spread to the grid's rows
-    section_of = {label: i for i, label in enumerate(labels)}
-    n_pairs = max(pair_of.values(), default=-1) + 1
-    cells = [pair_of[(f, t)] * n_sec + section_of[sec] if (f, t) in pair_of and sec in section_of else -1
-             for f, t, sec in zip(found["frame"].tolist(), found["term"].tolist(), found["section"].tolist())]
-    cells = np.asarray(cells, dtype="int64")
-    per_cell = np.bincount(cells[cells >= 0], minlength=n_pairs * n_sec).astype("int64")
-    rows = np.asarray([pair_of[(f, t)] for f, t in zip(frames, terms)], dtype="int64")
-    count_ = per_cell.reshape(n_pairs, n_sec)[rows].ravel()
-    denom = np.tile(words, len(frames))
-    return pd.DataFrame({
-        "frame": [f for f in frames for _ in range(n_sec)],
-        "term": [t for t in terms for _ in range(n_sec)],
-        "section": list(labels) * len(frames),
+    m = _matcher(cb)
+    sections = _sections(doc)
+    n_sec = len(sections.labels)
+    count_ = _counts(doc, cb).ravel()
+    return Table({
+        "frame": [f for f in m.frames for _ in range(n_sec)],
+        "term": [t for t in m.terms for _ in range(n_sec)],
+        "section": sections.labels * len(m.frames),
         "count": count_,
-        "per_1k_words": np.where(denom > 0, 1000.0 * count_ / np.maximum(denom, 1), 0.0),
-    })
+        "per_1k_words": _per_1k(count_, np.tile(sections.words, len(m.frames))),
+    }, COUNT_DTYPES)
 
 
-def _count_frame(found: pd.DataFrame, cb: Codebook, words: pd.Series) -> pd.DataFrame:
-    """:func:`count` with pandas grouping (used when the document has no section)."""
-    pairs = [(f.id, t) for f in cb.frames for t in (*f.terms, *f.inflected)]
-    index = pd.MultiIndex.from_tuples([(f, t, s) for f, t in pairs for s in words.index],
-                                      names=["frame", "term", "section"])
-    counts = found.groupby(["frame", "term", "section"]).size().reindex(index, fill_value=0)
-    out = counts.rename("count").reset_index()
-    denom = words.reindex(out["section"]).to_numpy()
-    out["per_1k_words"] = np.where(denom > 0, 1000.0 * out["count"] / np.maximum(denom, 1), 0.0)
-    out["count"] = out["count"].astype("int64")
-    return out
+@lru_cache(maxsize=128)
+def _groups(cb: Codebook, by: tuple[str, ...]) -> tuple[np.ndarray, dict[str, list]]:
+    """The grid rows' groups by the ``frame``/``term`` columns in ``by``, in order of first row.
+
+    Returns:
+        A (groups x rows) 0/1 matrix, and each column's value per group.
+    """
+    m = _matcher(cb)
+    columns = {"frame": m.frames, "term": m.terms}
+    keys = list(zip(*(columns[b] for b in by))) if by else [()] * len(m.frames)
+    number: dict[tuple, int] = {}
+    for key in keys:
+        number.setdefault(key, len(number))
+    member = np.zeros((len(number), len(keys)), dtype="int64")
+    member[[number[key] for key in keys], np.arange(len(keys))] = 1
+    return member, {b: [key[i] for key in number] for i, b in enumerate(by)}
 
 
-@lru_cache(maxsize=32)
-def _pairs(cb: Codebook) -> tuple[tuple[str, ...], tuple[str, ...], dict]:
-    """The codebook's (frame, term) rows in codebook order, and each distinct pair's number."""
-    frames, terms, pair_of = [], [], {}
-    for f in cb.frames:
-        for t in (*f.terms, *f.inflected):
-            frames.append(f.id)
-            terms.append(t)
-            pair_of.setdefault((f.id, t), len(pair_of))
-    return tuple(frames), tuple(terms), pair_of
-
-
-def _section_word_counts(doc: Document) -> tuple[list, np.ndarray]:
-    """Section labels in section order and their word counts (as :func:`_section_words`)."""
-    def build():
-        sents = tokenise.sentences(doc)
-        labels = list(dict.fromkeys(s.label for s in doc.sections))
-        codes, uniques = pd.factorize(sents["section"])
-        sums = np.zeros(len(uniques), dtype="int64")
-        ok = codes >= 0
-        np.add.at(sums, codes[ok], sents["n_words"].to_numpy("int64")[ok])
-        total = dict(zip(uniques.tolist(), sums.tolist()))
-        return labels, np.asarray([total.get(label, 0) for label in labels], dtype="int64")
-
-    return doc.cached("framing.section_words", build)
-
-
+@tidy
 def density(doc: Document, codebook: lexicons.Source | Codebook = None, *,
-            by: Sequence[str] = ("frame",)) -> pd.DataFrame:
+            by: Sequence[str] = ("frame",)) -> Table:
     """Frame-term counts and rates per 1,000 words, grouped as asked.
 
     Args:
@@ -676,14 +726,25 @@ def density(doc: Document, codebook: lexicons.Source | Codebook = None, *,
     allowed = ("frame", "term", "section")
     if not by or any(b not in allowed for b in by):
         raise InputError(f"density: 'by' must name some of {', '.join(allowed)}, got {list(by)!r}")
-    table = count(doc, codebook)
-    out = table.groupby(list(by), sort=False)["count"].sum().reset_index()
+    cb = _resolve(codebook)
+    dtypes = {**{b: "str" for b in by}, "count": "int64", "words": "int64", "per_1k_words": "float64"}
+    sections = _sections(doc)
+    n_sec = len(sections.labels)
+    if not n_sec:  # no grid rows, no groups
+        return Table.empty(dtypes)
+    member, values = _groups(cb, tuple(b for b in by if b != "section"))
+    per_group = member @ _counts(doc, cb)  # groups x sections
+    n_groups = len(member)
     if "section" in by:
-        out["words"] = _section_words(doc).reindex(out["section"]).to_numpy().astype("int64")
+        columns = {b: sections.labels * n_groups if b == "section"
+                   else [v for v in values[b] for _ in range(n_sec)] for b in by}
+        count_, words = per_group.ravel(), np.tile(sections.words, n_groups)
     else:
-        out["words"] = tokenise.word_count(doc)
-    out["per_1k_words"] = np.where(out["words"] > 0, 1000.0 * out["count"] / out["words"].clip(lower=1), 0.0)
-    return out
+        columns = {b: values[b] for b in by}
+        count_ = per_group.sum(axis=1)
+        words = np.full(n_groups, tokenise.word_count(doc), dtype="int64")
+    return Table({**columns, "count": count_, "words": words, "per_1k_words": _per_1k(count_, words)},
+                 dtypes)
 
 
 def section_positions(doc: Document) -> pd.DataFrame:
@@ -702,11 +763,11 @@ def section_positions(doc: Document) -> pd.DataFrame:
         >>> framing.section_positions(corpus.from_text("One two. Three four."))["words"].tolist()
         [4]
     """
-    sents = tokenise.sentences(doc)
-    total = max(int(sents["n_words"].sum()), 1)
+    sents = tokenise.sentence_arrays(doc)
+    total = max(int(sents.n_words.sum()), 1)
     bounds = np.array([s.start for s in doc.sections])
-    of = np.searchsorted(bounds, sents["start"].to_numpy(), side="right") - 1
-    words = np.bincount(of, weights=sents["n_words"].to_numpy(), minlength=len(bounds)).astype("int64")
+    of = np.searchsorted(bounds, sents.start, side="right") - 1
+    words = np.bincount(of, weights=sents.n_words, minlength=len(bounds)).astype("int64")
     first = np.cumsum(words) - words
     return pd.DataFrame({
         "section_index": [s.index for s in doc.sections],
@@ -738,7 +799,7 @@ def dispersion(doc: Document, codebook: lexicons.Source | Codebook = None) -> pd
         >>> framing.dispersion(doc)["position"].tolist()
         [0.4]
     """
-    found = _matches(doc, _resolve(codebook))
+    found = _matches_frame(doc, _resolve(codebook))
     total = max(tokenise.word_count(doc), 1)
     out = found[["frame", "term", "start", "end", "word_index", "section"]].copy()
     out.insert(5, "position", out["word_index"] / total)
@@ -773,7 +834,8 @@ def deviation_of_proportions(doc: Document, codebook: lexicons.Source | Codebook
         np.float64(0.5)
     """
     cb = _resolve(codebook)
-    found = _matches(doc, cb)
+    found = _found(doc, cb)
+    frame_of = _matcher(cb).hit_frame_index[found.hit]
     total = tokenise.word_count(doc)
     if parts == "sections":
         bounds = section_positions(doc)
@@ -785,10 +847,10 @@ def deviation_of_proportions(doc: Document, codebook: lexicons.Source | Codebook
     else:
         raise InputError("deviation_of_proportions: parts must be 'sections' or a positive "
                          f"integer, got {parts!r}")
-    part_of = np.searchsorted(edges, found["word_index"].to_numpy(), side="right") - 1
+    part_of = np.searchsorted(edges, found.word_index, side="right") - 1
     rows = []
-    for fid in cb.frame_ids:
-        mine = part_of[(found["frame"] == fid).to_numpy()]
+    for i, fid in enumerate(cb.frame_ids):
+        mine = part_of[frame_of == i]
         n = len(mine)
         if n == 0 or len(expected) < 2:
             rows.append({"frame": fid, "count": n, "parts": len(expected), "dp": np.nan, "dp_norm": np.nan})
@@ -815,8 +877,8 @@ def _kwic_pattern(pattern: str, regex: bool) -> re.Pattern:
 def _context(doc: Document, starts: np.ndarray, ends: np.ndarray, width: int) -> pd.DataFrame:
     body = doc.body
     flat = str.maketrans("\n\t", "  ")
-    sents = tokenise.sentences(doc)
-    s_start, s_end = sents["start"].to_numpy(), sents["end"].to_numpy()
+    sents = tokenise.sentence_arrays(doc)
+    s_start, s_end = sents.start, sents.end
     k = np.searchsorted(s_start, starts, side="right") - 1
     inside = (k >= 0) & (ends <= s_end[np.clip(k, 0, None)]) if len(s_start) else np.zeros(len(starts), bool)
     sec_starts = np.array([s.start for s in doc.sections])
@@ -904,7 +966,7 @@ def kwic_frames(doc: Document, codebook: lexicons.Source | Codebook = None, *,
     if not isinstance(width, int) or width < 0:
         raise InputError(f"kwic_frames: width must be a non-negative integer, got {width!r}")
     cb = _resolve(codebook)
-    found = _matches(doc, cb)
+    found = _matches_frame(doc, cb)
     picks = []
     for fid in cb.frame_ids:
         rows = np.flatnonzero((found["frame"] == fid).to_numpy())
