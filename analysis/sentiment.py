@@ -63,7 +63,7 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
-from analysis import paths
+from analysis import paths, tables
 from analysis.corpus import Document
 from analysis.errors import AnalysisError, InputError
 from analysis.normalise import TABLE
@@ -114,10 +114,17 @@ SEED = 20201001
 MODEL_FILE = paths.RESULTS / "sentiment_model.json"
 VALIDATION_FILE = paths.RESULTS / "sentiment_validation.json"
 
-SCORE_COLUMNS = ["actor", "surface", "start", "end", "sentence_id", "section", "kind",
-                 "voice", "score", "label", "p_negative", "p_neutral", "p_positive"]
-ACTOR_COLUMNS = ["actor", "voice", "n_mentions", "mean", "ci_low", "ci_high",
-                 "share_negative", "share_neutral", "share_positive"]
+#: Columns of :func:`scores` and their dtypes (those of :func:`analysis.actors.mentions` first).
+SCORE_DTYPES = {"actor": "object", "surface": "object", "start": "int64", "end": "int64",
+                "sentence_id": "int64", "section": "str", "kind": "object", "voice": "str",
+                "score": "float64", "label": "str", "p_negative": "float64", "p_neutral": "float64",
+                "p_positive": "float64"}
+SCORE_COLUMNS = list(SCORE_DTYPES)
+#: Columns of :func:`toward_actors` and their dtypes.
+ACTOR_DTYPES = {"actor": "str", "voice": "str", "n_mentions": "int64", "mean": "float64",
+                "ci_low": "float64", "ci_high": "float64", "share_negative": "float64",
+                "share_neutral": "float64", "share_positive": "float64"}
+ACTOR_COLUMNS = list(ACTOR_DTYPES)
 
 
 class ModelError(AnalysisError):
@@ -286,13 +293,11 @@ def tokens_of(texts: list[str]) -> tuple[Tokens, np.ndarray]:
 
 
 def doc_tokens(doc: Document) -> Tokens:
-    """The document's tokens (from :func:`analysis.tokenise.words`) as :class:`Tokens`."""
+    """The document's tokens (from :func:`analysis.tokenise.token_arrays`) as :class:`Tokens`."""
     from analysis import tokenise
 
-    words = tokenise.words(doc)
-    n_seg = len(tokenise.sentences(doc))
-    return Tokens(words["sentence_id"].to_numpy(dtype="int64"), words["norm"].to_numpy(dtype=object),
-                  words["start"].to_numpy(dtype="int64"), words["end"].to_numpy(dtype="int64"), n_seg)
+    t = tokenise.token_arrays(doc)
+    return Tokens(t.sentence_id, np.asarray(t.norm, dtype=object), t.start, t.end, tokenise.sentence_count(doc))
 
 
 def _doc_valences(doc: Document) -> tuple[Tokens, "Valences"]:
@@ -503,11 +508,18 @@ NUMERIC_FEATURES = (
 
 def target_spans(tok: Tokens, seg: np.ndarray, start: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """First and one-past-last token index of each target (character span in ``seg``)."""
-    ts = np.searchsorted(tok.end, start, side="right")
-    te = np.searchsorted(tok.start, end, side="left")
+    return _token_spans(tok.start, tok.end, start, end)
+
+
+def _token_spans(tok_start: np.ndarray, tok_end: np.ndarray, start: np.ndarray,
+                 end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`target_spans` on the tokens' character offsets."""
+    n_tokens = len(tok_start)
+    ts = np.searchsorted(tok_end, start, side="right")
+    te = np.searchsorted(tok_start, end, side="left")
     te = np.maximum(te, ts + 1)
-    ts = np.minimum(ts, len(tok.seg) - 1) if len(tok.seg) else ts
-    return ts, np.minimum(te, len(tok.seg))
+    ts = np.minimum(ts, n_tokens - 1) if n_tokens else ts
+    return ts, np.minimum(te, n_tokens)
 
 
 def features(tok: Tokens, seg: np.ndarray, start: np.ndarray, end: np.ndarray,
@@ -696,7 +708,58 @@ def _voices(doc: Document, starts: np.ndarray) -> list:
     return list(voices.voice_at(doc, starts))
 
 
-def scores(doc: Document, gazetteer=None) -> pd.DataFrame:
+def _target_tokens(doc: Document, seg: np.ndarray, start: np.ndarray, end: np.ndarray) -> Tokens:
+    """The tokens of a document that :func:`features` reads for these targets.
+
+    For a target, :func:`features` reads the tokens of its sentence and its
+    first and last token (in that sentence unless the span runs past its
+    end). The sentences from the target's to those of its first and last
+    token are taken whole, in order and with their sentence ids, so token
+    distances, clauses and valences are those of the whole document and the
+    features are the same as with every token; the other sentences are left out.
+    """
+    from analysis import tokenise
+
+    t = tokenise.token_arrays(doc)
+    n_seg = tokenise.sentence_count(doc)
+    sid = t.sentence_id
+    if len(sid) == 0:
+        return Tokens(sid, np.zeros(0, dtype=object), t.start, t.end, n_seg)
+    ts, te = _token_spans(t.start, t.end, start, end)
+    first, last = sid[ts], sid[te - 1]
+    lo = np.minimum(seg, np.minimum(first, last))
+    hi = np.maximum(seg, np.maximum(first, last))
+    # sentences inside some [lo, hi]: a running count of ranges opened minus ranges closed
+    depth = np.cumsum(np.bincount(lo, minlength=n_seg + 1) - np.bincount(hi + 1, minlength=n_seg + 1))
+    keep = np.flatnonzero(depth[sid] > 0)
+    norm = t.norm
+    return Tokens(sid[keep], np.array([norm[i] for i in keep.tolist()], dtype=object),
+                  t.start[keep], t.end[keep], n_seg)
+
+
+def _score_table(doc: Document, gazetteer) -> tables.Table:
+    from analysis import actors
+
+    ment = actors.mentions.table(doc, gazetteer)
+    cols = ment.columns
+    seg = np.asarray(cols["sentence_id"], dtype="int64")
+    start = np.asarray(cols["start"], dtype="int64")
+    end = np.asarray(cols["end"], dtype="int64")
+    if len(ment):
+        tok = _target_tokens(doc, seg, start, end)
+        p = _predict(*features(tok, seg, start, end), model())
+    else:
+        p = np.zeros((0, len(LABELS)))
+    columns = {c: cols[c] for c in SCORE_COLUMNS[:SCORE_COLUMNS.index("voice")]}
+    columns["voice"] = _voices(doc, start)
+    columns["score"] = p[:, 2] - p[:, 0]
+    columns["label"] = [LABELS[k] for k in p.argmax(axis=1).tolist()]
+    columns["p_negative"], columns["p_neutral"], columns["p_positive"] = p[:, 0], p[:, 1], p[:, 2]
+    return tables.Table(columns, SCORE_DTYPES)
+
+
+@tables.tidy
+def scores(doc: Document, gazetteer=None) -> tables.Table:
     """Sentiment toward every actor mention of a document.
 
     Args:
@@ -707,7 +770,10 @@ def scores(doc: Document, gazetteer=None) -> pd.DataFrame:
         :func:`analysis.actors.mentions` with added columns ``voice`` (from
         :func:`analysis.voices.voice_at`: "author" or the speaker's label),
         ``score`` (in [-1, 1]), ``label`` and the class probabilities
-        ``p_negative``, ``p_neutral``, ``p_positive``.
+        ``p_negative``, ``p_neutral``, ``p_positive``; dtypes as in
+        :data:`SCORE_DTYPES`. ``scores.table(doc)`` gives the same columns
+        as a :class:`~analysis.tables.Table`, computed once per document with
+        the packaged gazetteer and shared by later calls (do not modify it in place).
 
     Example:
         >>> from analysis import corpus
@@ -715,24 +781,9 @@ def scores(doc: Document, gazetteer=None) -> pd.DataFrame:
         >>> scores(doc)[["actor", "label"]].values.tolist()
         [['russia', 'negative']]
     """
-    from analysis import actors
-
-    def compute():
-        ment = actors.mentions(doc, gazetteer)
-        tok, val = _doc_valences(doc)
-        numeric, lt, lk = features(tok, ment["sentence_id"].to_numpy("int64"),
-                                   ment["start"].to_numpy("int64"), ment["end"].to_numpy("int64"), val)
-        p = _predict(numeric, lt, lk, model())
-        columns = {c: ment[c] for c in SCORE_COLUMNS[:SCORE_COLUMNS.index("voice")]}
-        columns["voice"] = _voices(doc, ment["start"].to_numpy("int64"))
-        columns["score"] = p[:, 2] - p[:, 0]
-        columns["label"] = np.asarray(LABELS, dtype=object)[p.argmax(axis=1)] if len(p) else np.array([], object)
-        columns["p_negative"], columns["p_neutral"], columns["p_positive"] = p[:, 0], p[:, 1], p[:, 2]
-        return pd.DataFrame(columns, index=ment.index)
-
     if gazetteer is not None:
-        return compute()
-    return doc.cached("sentiment.scores", compute).copy(deep=False)
+        return _score_table(doc, gazetteer)
+    return doc.cached("sentiment.scores", lambda: _score_table(doc, None))
 
 
 def _seed_for(seed: int, actor: str, voice: str) -> np.random.Generator:
@@ -740,8 +791,87 @@ def _seed_for(seed: int, actor: str, voice: str) -> np.random.Generator:
     return np.random.default_rng([int(seed), zlib.crc32(f"{actor}\x00{voice}".encode("utf-8"))])
 
 
-#: Resamples drawn at once in the bootstrap (bounds memory on large corpora).
-BOOTSTRAP_CHUNK = 200
+#: Indices drawn at once in the bootstrap: bounds memory on large corpora to
+#: 8 MB of indices. The generator yields the same stream however it is cut,
+#: so the intervals do not depend on it.
+BOOTSTRAP_DRAWS = 1_000_000
+
+
+def _bootstrap_means(values: np.ndarray, rng: np.random.Generator, resamples: int) -> np.ndarray:
+    """Means of ``resamples`` resamples of ``values`` with replacement.
+
+    The same numbers as ``values[rng.integers(0, n, size=(resamples, n))].mean(axis=1)``:
+    the draws are laid out one resample per column, and each column is
+    summed in the order in which NumPy sums a row (:func:`_pairwise_rows`),
+    adding whole rows instead of reducing many short ones.
+    """
+    n = len(values)
+    means = np.empty(resamples)
+    step = max(1, BOOTSTRAP_DRAWS // n)
+    for lo in range(0, resamples, step):
+        hi = min(lo + step, resamples)
+        means[lo:hi] = _pairwise_rows(values[rng.integers(0, n, size=(hi - lo, n)).T]) / n
+    return means
+
+
+#: Block size and number of partial sums of NumPy's pairwise summation
+#: (``PW_BLOCKSIZE`` and the unrolling of ``pairwise_sum`` in
+#: ``numpy/_core/src/umath/loops_utils.h.src``).
+_PAIRWISE_BLOCK = 128
+_PAIRWISE_UNROLL = 8
+
+
+def _pairwise_rows(rows: np.ndarray) -> np.ndarray:
+    """The sum of the rows of a 2-D array, added in NumPy's pairwise order.
+
+    ``np.add.reduce(x, axis=1)`` sums each row of ``x`` by pairwise
+    summation; this gives the same numbers for ``x.T`` (so ``rows``), one
+    whole row of ``rows`` at a time: fewer than :data:`_PAIRWISE_UNROLL`
+    values in turn; up to :data:`_PAIRWISE_BLOCK` values in that many
+    interleaved partial sums, combined as a tree, then the rest in turn;
+    longer runs split in two at a multiple of :data:`_PAIRWISE_UNROLL`.
+    """
+    n = len(rows)
+    if n < _PAIRWISE_UNROLL:
+        total = rows[0].copy()
+        for row in rows[1:]:
+            total += row
+        return total
+    if n <= _PAIRWISE_BLOCK:
+        whole = n - n % _PAIRWISE_UNROLL
+        r = rows[:_PAIRWISE_UNROLL].copy()
+        for i in range(_PAIRWISE_UNROLL, whole, _PAIRWISE_UNROLL):
+            r += rows[i:i + _PAIRWISE_UNROLL]
+        total = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
+        for row in rows[whole:]:
+            total += row
+        return total
+    half = n // 2
+    half -= half % _PAIRWISE_UNROLL
+    return _pairwise_rows(rows[:half]) + _pairwise_rows(rows[half:])
+
+
+def _tails(confidence: float) -> list[float]:
+    tail = (1 - confidence) / 2
+    return [tail, 1 - tail]
+
+
+def _row_quantiles(rows: np.ndarray, q: list[float]) -> np.ndarray:
+    """``np.quantile(rows, q, axis=1)`` (the "linear" method), partitioning each row in place.
+
+    The same order statistics and the same interpolation arithmetic as
+    NumPy's (Hyndman & Fan 1996, definition 7: position ``(n - 1) q``);
+    ``np.quantile`` first moves the axis and also partitions each row's ends.
+    """
+    n = rows.shape[1]
+    position = (n - 1) * np.asarray(q, dtype="float64")
+    below = np.minimum(np.floor(position), n - 1).astype(np.intp)
+    above = np.minimum(below + 1, n - 1)
+    gamma = position - below
+    rows.partition(np.unique(np.r_[below, above]), axis=1)
+    a, b = rows[:, below], rows[:, above]
+    diff = b - a
+    return np.where(gamma >= 0.5, b - diff * (1 - gamma), a + diff * gamma).T
 
 
 def bootstrap_interval(values: np.ndarray, rng: np.random.Generator,
@@ -766,52 +896,72 @@ def bootstrap_interval(values: np.ndarray, rng: np.random.Generator,
         return (math.nan, math.nan)
     if n == 1 or np.all(values == values[0]):
         return (float(values[0]), float(values[0]))
-    means = np.empty(resamples)
-    for lo in range(0, resamples, BOOTSTRAP_CHUNK):
-        hi = min(lo + BOOTSTRAP_CHUNK, resamples)
-        means[lo:hi] = values[rng.integers(0, n, size=(hi - lo, n))].mean(axis=1)
-    tail = (1 - confidence) / 2
-    low, high = np.quantile(means, [tail, 1 - tail])
+    low, high = np.quantile(_bootstrap_means(values, rng, resamples), _tails(confidence))
     return float(low), float(high)
 
 
-def _voice_groups(voice: pd.Series) -> tuple[list[tuple[str, np.ndarray]], np.ndarray]:
-    """The "author" and "quoted" voices as boolean masks over a score table's rows.
+#: Voices of :func:`toward_actors`, in output order within an actor.
+_VOICES = ("all", "author", "quoted")
 
-    Returns ``([(voice, mask), ...], known)`` where ``known`` marks rows with a
-    voice at all ("all" needs no mask; see :func:`_group_rows`).
+
+def _actor_table(actor: list, voice: list, score: np.ndarray, label: list, seed: int) -> tables.Table:
+    """The rows of :func:`toward_actors` from the mentions' actors, voices, scores and labels.
+
+    A group is an actor with all its mentions, or with those in the author's
+    voice or in a quoted voice (rows in table order; empty groups left out).
+    The groups' rows are gathered once, so label counts and whether the
+    scores vary come from one reduction each; a group's bootstrap draws come
+    from its own generator (:func:`_seed_for`), as in :func:`bootstrap_interval`.
     """
-    known = voice.notna().to_numpy(bool)
-    is_author = np.zeros(len(voice), dtype=bool)
-    is_author[known] = voice.to_numpy(dtype=object)[known] == "author"
-    return [("author", is_author), ("quoted", known & ~is_author)], known
+    n = len(actor)
+    if n == 0:
+        return tables.Table.empty(ACTOR_DTYPES)
+    ids: dict[str, int] = {}
+    code = np.fromiter((ids.setdefault(a, len(ids)) for a in actor), dtype="int64", count=n)
+    names = list(ids)
+    # 0: no voice known; 1: the author's; 2: quoted
+    kind = np.fromiter((0 if not isinstance(v, str) else 1 if v == "author" else 2 for v in voice),
+                       dtype="int64", count=n)
+    known = np.flatnonzero(kind)
+    key = np.concatenate([code * 3, code[known] * 3 + kind[known]])
+    rows = np.concatenate([np.arange(n), known])
+    order = np.argsort(key, kind="stable")
+    key, rows = key[order], rows[order]
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    group = np.cumsum(np.r_[False, key[1:] != key[:-1]])
+    key = key[starts]
+    count = np.diff(np.r_[starts, len(rows)])
+    values = np.asarray(score, dtype="float64")[rows]
+    ends = (starts + count).tolist()
+    # each group summed on its own: a segmented sum (np.add.reduceat) adds in another order than np.mean
+    mean = np.array([np.add.reduce(values[a:b]) for a, b in zip(starts.tolist(), ends)]) / count
+    label_code = {name: i for i, name in enumerate(LABELS)}
+    labels = np.fromiter((label_code[x] for x in label), dtype="int64", count=n)[rows]
+    n_labels = len(LABELS)
+    shares = np.bincount(group * n_labels + labels, minlength=len(key) * n_labels).reshape(-1, n_labels)
+    shares = shares / count[:, None]
+    # one value, or all equal: the interval is the value and no draw is made
+    low, high = values[starts], values[starts].copy()
+    same = np.maximum.reduceat(values, starts) == np.minimum.reduceat(values, starts)
+    varies = np.flatnonzero((count > 1) & ~same)
+    if len(varies):
+        means = np.stack([_bootstrap_means(values[starts[g]:starts[g] + count[g]],
+                                           _seed_for(seed, names[key[g] // 3], _VOICES[key[g] % 3]),
+                                           BOOTSTRAP_RESAMPLES) for g in varies.tolist()])
+        low[varies], high[varies] = _row_quantiles(means, _tails(CONFIDENCE))
+    # most mentions (all voices) first, then actor id, then all/author/quoted
+    total = count[key % 3 == 0]
+    out = sorted(range(len(key)), key=lambda g: (-total[key[g] // 3], names[key[g] // 3], key[g] % 3))
+    return tables.Table({
+        "actor": [names[k] for k in (key[out] // 3).tolist()],
+        "voice": [_VOICES[k] for k in (key[out] % 3).tolist()],
+        "n_mentions": count[out], "mean": mean[out], "ci_low": low[out], "ci_high": high[out],
+        "share_negative": shares[out, 0], "share_neutral": shares[out, 1], "share_positive": shares[out, 2],
+    }, ACTOR_DTYPES)
 
 
-def _group_rows(table: pd.DataFrame):
-    """Rows of each (actor, voice) group, in the order of the aggregation.
-
-    Actors in order of first mention (as ``groupby(sort=False)``), then the
-    voices "all", "author", "quoted"; each group's rows in table order; empty
-    groups left out. Yields ``(actor, voice, rows)`` with ``rows`` an array
-    of positions into ``table``.
-    """
-    codes, uniques = pd.factorize(table["actor"])
-    codes = np.asarray(codes, dtype="int64")
-    order = np.argsort(codes, kind="stable")
-    bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1), side="left")
-    voices, known = _voice_groups(table["voice"])
-    for k, actor in enumerate(uniques):
-        rows = order[bounds[k]:bounds[k + 1]]
-        yield actor, "all", rows
-        if not known[rows].any():
-            continue
-        for voice, mask in voices:
-            part = rows[mask[rows]]
-            if len(part):
-                yield actor, voice, part
-
-
-def toward_actors(doc: Document, *, rollup: bool = False, seed: int = SEED, gazetteer=None) -> pd.DataFrame:
+@tables.tidy
+def toward_actors(doc: Document, *, rollup: bool = False, seed: int = SEED, gazetteer=None) -> tables.Table:
     """Sentiment toward each actor, overall and by voice, with 95% bootstrap intervals.
 
     Args:
@@ -828,8 +978,10 @@ def toward_actors(doc: Document, *, rollup: bool = False, seed: int = SEED, gaze
         target score), ``ci_low``, ``ci_high`` (percentile bootstrap
         interval of the mean over mentions, :data:`BOOTSTRAP_RESAMPLES`
         resamples) and ``share_negative``, ``share_neutral``,
-        ``share_positive`` (shares of mention labels). Sorted by the number
-        of mentions (all voices), then actor id.
+        ``share_positive`` (shares of mention labels); dtypes as in
+        :data:`ACTOR_DTYPES`. Sorted by the number of mentions (all
+        voices), then actor id. ``toward_actors.table(doc)`` gives the same
+        columns as a :class:`~analysis.tables.Table`.
 
     Example:
         >>> from analysis import corpus
@@ -840,31 +992,12 @@ def toward_actors(doc: Document, *, rollup: bool = False, seed: int = SEED, gaze
     """
     from analysis import actors
 
-    table = scores(doc, gazetteer)
+    cols = scores.table(doc, gazetteer).columns
+    actor = cols["actor"]
     if rollup:
-        table = actors.rollup(table, gazetteer=gazetteer)
-    score = table["score"].to_numpy(float)
-    labels = table["label"].to_numpy()
-    is_neg, is_neu, is_pos = (labels == "negative"), (labels == "neutral"), (labels == "positive")
-    rows = []
-    for actor, voice, part in _group_rows(table):
-        values = score[part]
-        n = len(values)
-        # one value, or all equal: the interval is the value and no draw is made
-        varies = n > 1 and not np.all(values == values[0])
-        low, high = bootstrap_interval(values, _seed_for(seed, actor, voice) if varies else None)
-        # a share is (count of the label) / n, as the mean of a boolean array computes it
-        rows.append((actor, voice, n, float(values.mean()), low, high,
-                     np.count_nonzero(is_neg[part]) / n, np.count_nonzero(is_neu[part]) / n,
-                     np.count_nonzero(is_pos[part]) / n))
-    if rows:
-        # most mentions (all voices) first, then actor id, then all/author/quoted
-        total = {r[0]: r[2] for r in rows if r[1] == "all"}
-        rank = {a: i for i, a in enumerate(sorted(total))}
-        voice_rank = {"all": 0, "author": 1, "quoted": 2}
-        rows.sort(key=lambda r: (-total[r[0]], rank[r[0]], voice_rank[r[1]]))
-        return pd.DataFrame(dict(zip(ACTOR_COLUMNS, map(list, zip(*rows)))))
-    return pd.DataFrame(rows, columns=ACTOR_COLUMNS)
+        gaz = actors.build(gazetteer)
+        actor = [gaz.state_of(a) for a in actor]
+    return _actor_table(actor, cols["voice"], cols["score"], cols["label"], seed)
 
 
 def evidence(doc: Document, actor: str, *, rollup: bool = False, gazetteer=None) -> pd.DataFrame:
