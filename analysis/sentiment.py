@@ -312,14 +312,6 @@ def _doc_valences(doc: Document) -> tuple[Tokens, "Valences"]:
 # --- VADER valences on tokens -------------------------------------------------
 
 
-def _lagged(values: np.ndarray, seg: np.ndarray, lag: int, fill) -> np.ndarray:
-    out = np.full(len(values), fill, dtype=values.dtype)
-    if lag < len(values):
-        same = seg[lag:] == seg[:-lag]
-        out[lag:] = np.where(same, values[:-lag], fill)
-    return out
-
-
 @dataclass
 class Valences:
     """Per-token VADER quantities.
@@ -331,7 +323,6 @@ class Valences:
         but: weight from the "but" rule (1 when the sentence has no "but").
         clause: clause number within the whole batch (increasing).
         is_word: token starts with a letter or digit.
-        codes, uniques: the distinct tokens and each token's index into them.
     """
 
     raw: np.ndarray
@@ -340,77 +331,87 @@ class Valences:
     but: np.ndarray
     clause: np.ndarray
     is_word: np.ndarray
-    codes: np.ndarray
-    uniques: np.ndarray
 
 
-def _lookup(uniques: np.ndarray, codes: np.ndarray, fn, dtype) -> np.ndarray:
-    """Apply ``fn`` once per distinct token and spread the result to all tokens."""
-    per_type = np.fromiter((fn(t) for t in uniques), dtype=dtype, count=len(uniques))
-    return per_type[codes] if len(codes) else np.zeros(0, dtype=dtype)
+#: Word forms kept in :class:`_FormTable`; past this the table starts afresh
+#: (bounds memory over a large corpus: a form costs about 100 bytes).
+FORMS_MAX = 200_000
 
 
-@lru_cache(maxsize=200_000)
-def _token_props(t: str) -> tuple[float, float, bool, bool, bool, bool]:
-    """VADER's per-token quantities of a lower-cased token, computed once per word form.
+class _FormTable:
+    """VADER's per-form quantities of the word forms seen so far, one row per form.
 
-    Returns:
-        ``(raw valence, booster weight, is negator, is "but", breaks a
-        clause, is a word)``.
+    ``values`` holds the lexicon valence and the booster weight; ``flags``
+    whether the form is a negator, is "but", breaks a clause and is a word.
+    A batch of tokens reads its rows with one dictionary look-up per token.
     """
-    lex = vader_lexicon()
-    negators, boosters, _ = vader_rules()
-    props = (lex.get(t, 0.0), boosters.get(t, 0.0), t in negators or t.endswith("n't"), t == "but",
-             t in CLAUSE_PUNCT, t[:1].isalnum())
-    if len(_TOKEN_PROPS) < _TOKEN_PROPS_MAX:
-        _TOKEN_PROPS[t] = props
-    return props
+
+    def __init__(self):
+        self.row: dict[str, int] = {}
+        self.values = np.zeros((0, 2))
+        self.flags = np.zeros((0, 4), dtype=bool)
+
+    def rows(self, norm) -> np.ndarray:
+        """The row of each lower-cased token, the forms not seen before added first."""
+        row = self.row
+        found = [row.get(t, -1) for t in norm]
+        if -1 in found:
+            self._add(norm)
+            found = [row[t] for t in norm]
+        return np.array(found, dtype=np.intp)
+
+    def _add(self, norm) -> None:
+        new = [t for t in dict.fromkeys(norm) if t not in self.row]
+        if len(self.row) + len(new) > FORMS_MAX:
+            self.row.clear()
+            new = list(dict.fromkeys(norm))
+        lex = vader_lexicon()
+        negators, boosters, _ = vader_rules()
+        first = len(self.row)
+        end = first + len(new)
+        if end > len(self.values):
+            size = max(end, 2 * len(self.values))
+            self.values = np.resize(self.values, (size, 2))
+            self.flags = np.resize(self.flags, (size, 4))
+        for i, t in enumerate(new, start=first):
+            self.values[i] = (lex.get(t, 0.0), boosters.get(t, 0.0))
+            self.flags[i] = (t in negators or t.endswith("n't"), t == "but", t in CLAUSE_PUNCT, t[:1].isalnum())
+            self.row[t] = i
 
 
-#: :func:`_token_props` of the word forms seen so far, read without a call.
-_TOKEN_PROPS: dict[str, tuple] = {}
-_TOKEN_PROPS_MAX = 200_000
+_FORMS = _FormTable()
 
 
 def valences(tok: Tokens) -> Valences:
     """VADER valences for each token (see the module docstring for the rules)."""
     _, _, n_scalar = vader_rules()
-    norm = tok.norm
-    codes, uniques = pd.factorize(norm)
-    uniques = np.asarray(uniques, dtype=object)
-    known = _TOKEN_PROPS
-    props = [known.get(t) or _token_props(t) for t in uniques]
-    per_type_f = np.array([p[:2] for p in props], dtype=float).reshape(len(props), 2)
-    per_type_b = np.array([p[2:] for p in props], dtype=bool).reshape(len(props), 4)
-
-    def spread(column: np.ndarray) -> np.ndarray:
-        return column[codes] if len(codes) else np.zeros(0, dtype=column.dtype)
-
-    raw, boost = spread(per_type_f[:, 0]), spread(per_type_f[:, 1])
-    is_neg, is_but, is_break, is_word = (spread(per_type_b[:, k]) for k in range(4))
+    seg = tok.seg
+    n = len(seg)
+    rows = _FORMS.rows(tok.norm)
+    raw, boost = _FORMS.values[rows, 0], _FORMS.values[rows, 1]
+    flags = _FORMS.flags[rows]
+    is_neg, is_but, is_break, is_word = flags[:, 0], flags[:, 1], flags[:, 2], flags[:, 3]
     value = raw.copy()
     sign = np.sign(raw)
-    negated = np.zeros(len(norm), dtype=bool)
-    for lag in range(1, NEGATION_SCOPE + 1):
-        value += sign * _lagged(boost, tok.seg, lag, 0.0) * BOOST_DECAY[lag - 1]
-        negated |= _lagged(is_neg, tok.seg, lag, False)
+    negated = np.zeros(n, dtype=bool)
+    for lag in range(1, min(NEGATION_SCOPE, n - 1) + 1):
+        # the token ``lag`` places back, when in the same sentence
+        same = seg[lag:] == seg[:-lag]
+        value[lag:] += sign[lag:] * np.where(same, boost[:-lag], 0.0) * BOOST_DECAY[lag - 1]
+        negated[lag:] |= same & is_neg[:-lag]
     value = np.where(negated, value * n_scalar, value)
-    but_before = np.zeros(len(norm), dtype=bool)
-    but_after = np.zeros(len(norm), dtype=bool)
-    if len(norm):
+    but = np.ones(n)
+    if is_but.any():
         cum = np.cumsum(is_but)
-        seg_start = np.r_[0, np.flatnonzero(np.diff(tok.seg)) + 1]
-        seg_len = np.diff(np.r_[seg_start, len(norm)])
+        seg_start = np.r_[0, np.flatnonzero(np.diff(seg)) + 1]
+        seg_len = np.diff(np.r_[seg_start, n])
         before_in_seg = cum - np.repeat(cum[seg_start] - is_but[seg_start], seg_len)
-        total_in_seg = np.repeat(np.add.reduceat(is_but.astype(int), seg_start), seg_len)
-        has_but = total_in_seg > 0
-        but_after = has_but & (before_in_seg > 0) & ~is_but
-        but_before = has_but & (before_in_seg == 0)
-    but = np.where(but_before, BUT_BEFORE, np.where(but_after, BUT_AFTER, 1.0))
-    breaks = is_break | is_but
-    new_seg = np.r_[True, tok.seg[1:] != tok.seg[:-1]] if len(norm) else np.zeros(0, bool)
-    clause = np.cumsum(breaks | new_seg)
-    return Valences(raw, value, negated, but, clause, is_word, codes, uniques)
+        has_but = np.repeat(np.add.reduceat(is_but.astype(int), seg_start), seg_len) > 0
+        but[has_but & (before_in_seg == 0)] = BUT_BEFORE
+        but[has_but & (before_in_seg > 0) & ~is_but] = BUT_AFTER
+    new_seg = np.r_[True, seg[1:] != seg[:-1]] if n else np.zeros(0, bool)
+    clause = np.cumsum(is_break | is_but | new_seg)
+    return Valences(raw, value, negated, but, clause, is_word)
 
 
 def _squash(total: np.ndarray, alpha: float) -> np.ndarray:
@@ -445,7 +446,7 @@ def segment_scores(tok: Tokens, val: Valences | None = None) -> np.ndarray:
     val = valences(tok) if val is None else val
     news = news_lexicon()
     _, _, n_scalar = vader_rules()
-    learned = _lookup(val.uniques, val.codes, lambda t: news.get(t, 0.0), float)
+    learned = np.fromiter((news.get(t, 0.0) for t in tok.norm), dtype=float, count=len(tok.norm))
     learned = np.where(val.negated, learned * n_scalar, learned)
     total = np.bincount(tok.seg, weights=(val.value + NEWS_WEIGHT * learned) * val.but, minlength=tok.n_seg)
     n_words = np.bincount(tok.seg, weights=val.is_word.astype(float), minlength=tok.n_seg)
