@@ -82,8 +82,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from analysis import lexicons, tables, tokenise
 from analysis.corpus import Document
@@ -148,50 +146,62 @@ _DETERMINERS = frozenset({"the", "a", "an"})
 
 # --------------------------------------------------------------------------- lexicon
 
-#: Encoding of the token strings looked up with Arrow (:func:`_token_strings`):
-#: a fixed width, so that a character offset times the width is a byte offset.
-_WIDE, _WIDE_BYTES = "utf-32-le", 4
 #: Flags of a token in :attr:`_Lexicon.tokens`: the first word of a cue, a role noun.
 _CUE_WORD, _ROLE_NOUN = 1, 2
+#: Bits of the token hash of :func:`_token_keys`: a table of 65,536 slots, so
+#: that the few hundred words of a lexicon leave almost every slot empty and
+#: few tokens that are not lexicon words pass the sieve of :class:`_Lookup`.
+_KEY_BITS = 16
+#: Multipliers of the first, second and last character and of the length in
+#: the token hash: distinct primes, so that words differing in one of them
+#: (multiplicative hashing, Knuth, *TAOCP* vol. 3, 6.4) fall in different slots.
+_KEY_FACTORS = (1_000_003, 8191, 131, 1)
+
+
+def _token_keys(doc: Document, t: tokenise.TokenArrays) -> np.ndarray:
+    """A hash of every token's first, second and last characters and length (see :func:`_word_key`)."""
+    if not len(t.start):
+        return np.zeros(0, dtype="int64")
+    chars = np.frombuffer(doc.body.encode("utf-32-le"), dtype="<u4")
+    length = t.end - t.start
+    f1, f2, f3, f4 = _KEY_FACTORS
+    keys = chars[t.start].astype("int64") * f1
+    keys += chars[t.start + (length > 1)].astype("int64") * f2
+    keys += chars[t.end - 1].astype("int64") * f3
+    keys += length * f4
+    keys &= (1 << _KEY_BITS) - 1
+    return keys
+
+
+def _word_key(word: str) -> int:
+    """The hash of :func:`_token_keys` for one word."""
+    f1, f2, f3, f4 = _KEY_FACTORS
+    return (ord(word[0]) * f1 + ord(word[min(1, len(word) - 1)]) * f2 + ord(word[-1]) * f3
+            + len(word) * f4) & ((1 << _KEY_BITS) - 1)
 
 
 class _Lookup:
-    """Words to find among a document's tokens, each with bit flags, looked up at once.
+    """Words to find among a document's tokens, each with bit flags.
 
-    The tokens come as one Arrow array (:func:`_token_strings`), so the look-up
-    is one hash join instead of a Python set look-up per token.
+    A sieve: the tokens whose hash (:func:`_token_keys`, for all tokens at
+    once) is the hash of one of the words are compared as strings, the others
+    never become Python strings.
     """
 
-    __slots__ = ("options", "flags")
+    __slots__ = ("words", "table")
 
     def __init__(self, words: dict[str, int]):
-        values = list(words)
-        self.options = pc.SetLookupOptions(pa.array([w.encode(_WIDE) for w in values], type=pa.large_binary()))
-        self.flags = np.array([words[w] for w in values] + [0], dtype="int64")  # index -1 (no word): 0
+        self.words = words
+        self.table = np.zeros(1 << _KEY_BITS, dtype=bool)
+        self.table[[_word_key(w) for w in words if w]] = True
 
-    def __call__(self, strings: pa.Array) -> np.ndarray:
-        """The flags of every token of ``strings`` (0 for a token that is none of the words)."""
-        if not len(strings):
-            return np.zeros(0, dtype="int64")
-        index = pc.fill_null(pc.index_in(strings, options=self.options), -1).to_numpy()
-        return self.flags[index[0::2]]
-
-
-def _token_strings(doc: Document, t: tokenise.TokenArrays) -> pa.Array:
-    """The tokens of ``doc.body`` as one Arrow binary array, without a Python string per token.
-
-    Element ``2k`` is token ``k`` and element ``2k + 1`` the gap after it, all
-    in :data:`_WIDE`, over one copy of the encoded body.
-    """
-    n = len(t.start)
-    if not n:
-        return pa.array([], type=pa.large_binary())
-    bounds = np.empty(2 * n, dtype="int64")
-    bounds[0::2] = t.start
-    bounds[1::2] = t.end
-    bounds *= _WIDE_BYTES
-    return pa.Array.from_buffers(pa.large_binary(), 2 * n - 1,
-                                 [None, pa.py_buffer(bounds), pa.py_buffer(doc.body.encode(_WIDE))])
+    def __call__(self, body: str, t: tokenise.TokenArrays, keys: np.ndarray) -> np.ndarray:
+        """The flags of every token (0 for a token that is none of the words)."""
+        flags = np.zeros(len(keys), dtype="int64")
+        words = self.words
+        for i in np.flatnonzero(self.table[keys]).tolist():
+            flags[i] = words.get(body[t.start[i]:t.end[i]], 0)
+        return flags
 
 
 @dataclass(frozen=True)
@@ -786,7 +796,7 @@ def _slug(name: str) -> str:
     return _SLUG.sub("_", name.lower()).strip("_")
 
 
-def _canonical_names(lex: _Lexicon, cues: list[_Cue], body: str, t: tokenise.TokenArrays, strings: pa.Array,
+def _canonical_names(lex: _Lexicon, cues: list[_Cue], body: str, t: tokenise.TokenArrays, keys: np.ndarray,
                      outside: np.ndarray) -> dict[str, str]:
     """Map each one-word person name to the fuller form of it used in the text.
 
@@ -800,14 +810,15 @@ def _canonical_names(lex: _Lexicon, cues: list[_Cue], body: str, t: tokenise.Tok
         return {}
     full = [p for p in persons if " " in p]
     counts: Counter = Counter()
-    n = len(t.start)
-    for i in np.flatnonzero(_Lookup(dict.fromkeys(short, 1))(strings).astype(bool) & outside).tolist():
+    starts, ends = t.start, t.end
+    n = len(starts)
+    for i in np.flatnonzero(_Lookup(dict.fromkeys(short, 1))(body, t, keys).astype(bool) & outside).tolist():
+        text_i = body[starts[i]:ends[i]]
         for j in (i - 1, i + 1):
             if 0 <= j < n and outside[j]:
-                text_j = _texts(body, t, j, j + 1)[0]
+                text_j = body[starts[j]:ends[j]]
                 if _is_name_word(lex, text_j):
-                    pair = _texts(body, t, min(i, j), max(i, j) + 1)
-                    counts[(pair[i - min(i, j)], " ".join(pair))] += 1
+                    counts[(text_i, f"{text_j} {text_i}" if j < i else f"{text_i} {text_j}")] += 1
     out = {}
     for name in short:
         known = [f for f in full if name in (f.split(" ")[0], f.split(" ")[-1])]
@@ -820,8 +831,9 @@ def _canonical_names(lex: _Lexicon, cues: list[_Cue], body: str, t: tokenise.Tok
     return out
 
 
-def _mentions(cues: list[_Cue], canon: dict, body: str, t: tokenise.TokenArrays, strings: pa.Array,
-              outside: np.ndarray, role_nouns: np.ndarray, kinds: dict, lex: _Lexicon) -> tuple[list[int], list[str]]:
+def _mentions(cues: list[_Cue], canon: dict, body: str, t: tokenise.TokenArrays, keys: np.ndarray,
+              outside: np.ndarray, role_nouns: np.ndarray, kinds: dict,
+              lex: _Lexicon) -> tuple[list[int], list[str]]:
     """Offsets and names of every mention, outside quotations, of a known speaker or a role.
 
     A role is a role noun after an article ("The Cambodian delegate put the
@@ -845,18 +857,17 @@ def _mentions(cues: list[_Cue], canon: dict, body: str, t: tokenise.TokenArrays,
             by_last.setdefault(seq[-1], []).append((seq, name))
     for v in by_last.values():
         v.sort(key=lambda item: len(item[0]), reverse=True)
-    starts = t.start
+    starts, ends = t.start, t.end
     found = []
-    if by_last:
-        for i in np.flatnonzero(_Lookup(dict.fromkeys(by_last, 1))(strings).astype(bool) & outside).tolist():
-            for seq, name in by_last[_texts(body, t, i, i + 1)[0]]:
-                k = i - len(seq) + 1
-                if k >= 0 and _texts(body, t, k, i + 1) == seq:
-                    found.append((int(starts[k]), name))
-                    break
+    for i in np.flatnonzero(_Lookup(dict.fromkeys(by_last, 1))(body, t, keys).astype(bool) & outside).tolist():
+        for seq, name in by_last[body[starts[i]:ends[i]]]:
+            k = i - len(seq) + 1
+            if k >= 0 and all(body[starts[k + m]:ends[k + m]] == w for m, w in enumerate(seq[:-1])):
+                found.append((int(starts[k]), name))
+                break
     for i in role_nouns.tolist():
         lo = max(0, i - ROLE_MAX_MODIFIERS - 1)
-        toks = [(0, w) for w in _texts(body, t, lo, i + 1)]
+        toks = [(0, body[starts[k]:ends[k]]) for k in range(lo, i + 1)]
         role = _role_at(lex, toks, len(toks) - 1)
         if role:
             kinds.setdefault(role[0], "person")
@@ -890,16 +901,16 @@ def _context(doc: Document, lex: _Lexicon, quotes: list[_Quote]) -> _Context:
     q_ends = np.array([q.end for q in top], dtype="int64")
     k = np.searchsorted(q_starts, t.start, side="right") - 1
     outside = ~((k >= 0) & (t.start < q_ends[np.clip(k, 0, None)])) if len(top) else np.ones(len(t), bool)
-    strings = _token_strings(doc, t)
-    flags = lex.tokens(strings)
+    keys = _token_keys(doc, t)
+    flags = lex.tokens(body, t, keys)
     spans = tokenise.sentence_spans(doc)
     s_starts, s_ends = spans[:, 0].tolist(), spans[:, 1].tolist()
     matches = _cue_matches(body, t, lex, np.flatnonzero((flags & _CUE_WORD).astype(bool) & outside))
     cues = _cues(body, lex, masked, matches, s_starts)
-    canon = _canonical_names(lex, cues, body, t, strings, outside)
+    canon = _canonical_names(lex, cues, body, t, keys, outside)
     kinds = _speaker_kinds(cues, canon)
     role_nouns = np.flatnonzero((flags & _ROLE_NOUN).astype(bool) & outside)
-    mention_pos, mention_name = _mentions(cues, canon, body, t, strings, outside, role_nouns, kinds, lex)
+    mention_pos, mention_name = _mentions(cues, canon, body, t, keys, outside, role_nouns, kinds, lex)
     para_of = _paragraph_index(doc)
 
     def speaker_of(c: _Cue) -> tuple[str | None, str | None]:
