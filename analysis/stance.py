@@ -82,18 +82,22 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import repeat
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from analysis import lexicons, paths, tokenise
+from analysis import lexicons, paths, tables, tokenise
 from analysis.corpus import Document
 from analysis.errors import InputError, LexiconError
 from analysis.normalise import TABLE
+from analysis.tables import Table
 
 #: Characters of context examined on each side of a marker (within its
 #: sentence). The longest context rule in the packaged lexicon ("would not
@@ -115,6 +119,9 @@ SAMPLE_COLUMNS = ("start", "end", "marker", "category", "subtype", "voice", "is_
 POSITIONS = ("any", "sentence_start", "disjunct")
 #: Columns of :func:`markers`.
 MARKER_COLUMNS = ("category", "subtype", "marker", "start", "end", "sentence_id", "section", "voice")
+#: Their dtypes.
+MARKER_DTYPES = {"category": tables.STR, "subtype": tables.STR, "marker": tables.STR, "start": "int64",
+                 "end": "int64", "sentence_id": "int64", "section": tables.STR, "voice": tables.STR}
 #: Groupings accepted by :func:`density` and :func:`balance`.
 GROUPINGS = ("category", "subtype", "section", "voice")
 #: Voice label used when no voice attribution is available.
@@ -162,6 +169,9 @@ class Lexicon:
     entries: tuple[Entry, ...]
     by_first: dict  # first token -> [(tokens, surfaces, entry)], longest first, then file order
     pattern: re.Pattern | None
+    vocabulary: dict  # token of any form -> its code; any other token has code len(vocabulary)
+    one_token: np.ndarray  # by token code: some one-token form is this token
+    two_tokens: np.ndarray  # by code * (len(vocabulary) + 1) + code: some longer form starts with these tokens
 
     @property
     def pairs(self) -> tuple[str, ...]:
@@ -291,8 +301,22 @@ def _compile(source: lexicons.Source) -> Lexicon:
         by_first[key].sort(key=lambda t: (-len(t[0]), t[2].index))
     patterns = [f"(?P<e{e.index}>{e.pattern})" for e in entries if e.pattern]
     pattern = re.compile("|".join(patterns), re.IGNORECASE) if patterns else None
+    vocabulary: dict = {}
+    for forms in by_first.values():
+        for toks, _, _ in forms:
+            for tok in toks:
+                vocabulary.setdefault(tok, len(vocabulary))
+    width = len(vocabulary) + 1  # the last code stands for every token outside the forms
+    one_token = np.zeros(width, dtype=bool)
+    two_tokens = np.zeros(width * width, dtype=bool)
+    for forms in by_first.values():
+        for toks, _, _ in forms:
+            if len(toks) == 1:
+                one_token[vocabulary[toks[0]]] = True
+            else:
+                two_tokens[vocabulary[toks[0]] * width + vocabulary[toks[1]]] = True
     return Lexicon(label=label, meta=data["meta"], categories=cats, entries=entries, by_first=by_first,
-                   pattern=pattern)
+                   pattern=pattern, vocabulary=vocabulary, one_token=one_token, two_tokens=two_tokens)
 
 
 @lru_cache(maxsize=8)
@@ -374,71 +398,45 @@ def voices_at(doc: Document, offsets: Sequence[int]) -> list[str]:
 
 @dataclass(frozen=True)
 class _Tables:
-    codes: np.ndarray  # factorised ``norm`` of every token
-    code_list: list  # the same as a list, for fast slicing
-    lookup: dict  # norm -> code
-    starts: np.ndarray
-    ends: np.ndarray
-    sid: np.ndarray
-    first_word: np.ndarray  # per sentence: token index of its first word token, or -1
-    sent_start: np.ndarray
-    sent_end: np.ndarray
+    """The tokens and sentences of a document as lists, for the checks of each candidate."""
 
-
-def _word_mask(kind: pd.Series) -> np.ndarray:
-    """Which tokens are words (kind in :data:`analysis.tokenise.WORD_KINDS`), via category codes."""
-    if isinstance(kind.dtype, pd.CategoricalDtype):
-        of_category = np.array([c in tokenise.WORD_KINDS for c in kind.cat.categories.tolist()] + [False])
-        return of_category[kind.cat.codes.to_numpy()]  # code -1 (missing): not a word
-    return kind.isin(tokenise.WORD_KINDS).to_numpy()
+    norm: list  # tokenise.token_arrays(doc).norm: each token normalised and lower-cased
+    starts: list
+    ends: list
+    sid: list
+    first_word: list  # per sentence: token index of its first word token, or -1
+    sent_start: list
+    sent_end: list
 
 
 def _tables(doc: Document) -> _Tables:
     def build() -> _Tables:
-        words = tokenise.words(doc)
-        sents = tokenise.sentences(doc)
-        sid = words["sentence_id"].to_numpy()
-        is_word = _word_mask(words["kind"])
+        tokens = tokenise.token_arrays(doc)
+        sents = tokenise.sentence_arrays(doc)
         first = np.full(len(sents), -1, dtype="int64")
-        idx = np.flatnonzero(is_word)
+        idx = np.flatnonzero(tokens.is_word)
         if len(idx):
-            uniq, pos = np.unique(sid[idx], return_index=True)
+            uniq, pos = np.unique(tokens.sentence_id[idx], return_index=True)
             first[uniq] = idx[pos]
-        codes, uniques = pd.factorize(words["norm"])
-        codes = np.asarray(codes, dtype="int64")
-        return _Tables(
-            codes=codes, code_list=codes.tolist(), lookup=dict(zip(uniques.tolist(), range(len(uniques)))),
-            starts=words["start"].to_numpy(), ends=words["end"].to_numpy(), sid=sid, first_word=first,
-            sent_start=sents["start"].to_numpy(), sent_end=sents["end"].to_numpy(),
-        )
+        return _Tables(norm=tokens.norm, starts=tokens.start.tolist(), ends=tokens.end.tolist(),
+                       sid=tokens.sentence_id.tolist(), first_word=first.tolist(),
+                       sent_start=sents.start.tolist(), sent_end=sents.end.tolist())
 
     return doc.cached("stance.tables", build)
 
 
-def _index(t: _Tables, lex: Lexicon) -> tuple[dict, np.ndarray]:
-    """Forms by the code of their first token, and the token indices where one can start.
+def _candidates(t: _Tables, lex: Lexicon) -> list[int]:
+    """Token indices where a form can start, found vectorised.
 
-    Candidates are found vectorised: a one-token form's token, or the first two
-    tokens of a longer form, must occur at the position.
+    A one-token form's token, or the first two tokens of a longer form, must
+    occur at the position.
     """
-    by_code: dict = {}
-    singles, pairs = [], []
-    width = len(t.lookup) + 1
-    for first, forms in lex.by_first.items():
-        if first not in t.lookup:  # no form starting with this token can occur
-            continue
-        for toks, surf, e in forms:
-            if all(tok in t.lookup for tok in toks):
-                code = tuple(t.lookup[tok] for tok in toks)
-                by_code.setdefault(code[0], []).append((code, surf, e))
-                if len(code) == 1:
-                    singles.append(code[0])
-                else:
-                    pairs.append(code[0] * width + code[1])
-    hit = np.isin(t.codes, np.array(singles, dtype="int64"))
-    if pairs and len(t.codes) > 1:
-        hit[:-1] |= np.isin(t.codes[:-1] * width + t.codes[1:], np.array(pairs, dtype="int64"))
-    return by_code, np.flatnonzero(hit)
+    other = len(lex.vocabulary)
+    codes = np.fromiter(map(lex.vocabulary.get, t.norm, repeat(other)), dtype="int64", count=len(t.norm))
+    hit = lex.one_token[codes]
+    if len(codes) > 1:
+        hit[:-1] |= lex.two_tokens[codes[:-1] * (other + 1) + codes[1:]]
+    return np.flatnonzero(hit).tolist()
 
 
 def _accepts(e: Entry, t: _Tables, text: str, i: int, j: int, surf: tuple | None) -> bool:
@@ -454,18 +452,18 @@ def _accepts(e: Entry, t: _Tables, text: str, i: int, j: int, surf: tuple | None
     if e.position != "any":
         if i != t.first_word[s]:
             return False
-        if e.position == "disjunct" and not (j < len(t.code_list) and t.sid[j] == s
+        if e.position == "disjunct" and not (j < len(t.norm) and t.sid[j] == s
                                              and text[t.starts[j]:t.ends[j]] == ","):
             return False
-    start, end = int(t.starts[i]), int(t.ends[j - 1])
+    start, end = t.starts[i], t.ends[j - 1]
     if e.not_before or e.only_before:
-        after = text[end:min(int(t.sent_end[s]), end + CONTEXT_CHARS)]
+        after = text[end:min(t.sent_end[s], end + CONTEXT_CHARS)]
         if any(p.match(after) for p in e.not_before):
             return False
         if e.only_before and not any(p.match(after) for p in e.only_before):
             return False
     if e.not_after or e.only_after:
-        before = text[max(int(t.sent_start[s]), start - CONTEXT_CHARS):start]
+        before = text[max(t.sent_start[s], start - CONTEXT_CHARS):start]
         if any(p.search(before) for p in e.not_after):
             return False
         if e.only_after and not any(p.search(before) for p in e.only_after):
@@ -477,21 +475,20 @@ def _find(doc: Document, lex: Lexicon) -> list[tuple[int, int, Entry]]:
     """(first token, end token, entry) of every accepted marker, overlaps resolved."""
     t = _tables(doc)
     text = doc.normalised
-    codes, sid, n = t.code_list, t.sid, len(t.code_list)
-    by_code, candidates = _index(t, lex)
+    norm, sid, n = t.norm, t.sid, len(t.norm)
     found = []
-    for i in candidates.tolist():
-        for form, surf, e in by_code[codes[i]]:
+    for i in _candidates(t, lex):
+        for form, surf, e in lex.by_first[norm[i]]:
             j = i + len(form)
-            if j <= n and sid[j - 1] == sid[i] and tuple(codes[i:j]) == form \
+            if j <= n and sid[j - 1] == sid[i] and tuple(norm[i:j]) == form \
                     and _accepts(e, t, text, i, j, surf if e.case_sensitive else None):
                 found.append((i, j, e))
                 break
     if lex.pattern is not None:
         entry_of = {f"e{e.index}": e for e in lex.entries}
         for m in lex.pattern.finditer(text):
-            i = int(np.searchsorted(t.starts, m.start()))
-            j = int(np.searchsorted(t.ends, m.end())) + 1
+            i = bisect_left(t.starts, m.start())
+            j = bisect_left(t.ends, m.end()) + 1
             if i < n and j <= n and t.starts[i] == m.start() and t.ends[j - 1] == m.end() \
                     and sid[i] == sid[j - 1] and _accepts(entry_of[m.lastgroup], t, text, i, j, None):
                 found.append((i, j, entry_of[m.lastgroup]))
@@ -506,38 +503,36 @@ def _find(doc: Document, lex: Lexicon) -> list[tuple[int, int, Entry]]:
     return kept
 
 
-def _markers(doc: Document, lex: Lexicon) -> pd.DataFrame:
+def _markers(doc: Document, lex: Lexicon) -> Table:
     t = _tables(doc)
     found = _find(doc, lex)
     if not found:
-        return pd.DataFrame({c: pd.Series(dtype="int64" if c in ("start", "end", "sentence_id") else object)
-                             for c in MARKER_COLUMNS})
-    starts = np.array([int(t.starts[i]) for i, _, _ in found], dtype="int64")
-    ends = np.array([int(t.ends[j - 1]) for _, j, _ in found], dtype="int64")
-    sids = np.array([int(t.sid[i]) for i, _, _ in found], dtype="int64")
-    voice = voices_at(doc, starts.tolist())
+        return Table.empty(MARKER_DTYPES)
+    starts = [t.starts[i] for i, _, _ in found]
+    ends = [t.ends[j - 1] for _, j, _ in found]
+    sids = [t.sid[i] for i, _, _ in found]
+    voice = voices_at(doc, starts)
     cats, subs = [], []
     for (_, _, e), v in zip(found, voice):
         use_quoted = e.quoted is not None and v not in WRITER_VOICES
         cats.append(e.quoted[0] if use_quoted else e.category)
         subs.append(e.quoted[1] if use_quoted else e.subtype)
-    sections = tokenise.sentences(doc)["section"].to_numpy()
+    sections = tokenise.sentence_arrays(doc).section
     text = doc.normalised
-    return pd.DataFrame({
+    return Table({
         "category": cats,
         "subtype": subs,
         "marker": [" ".join(text[s:e].lower().split()) for s, e in zip(starts, ends)],
-        "start": starts,
-        "end": ends,
-        "sentence_id": sids,
-        "section": sections[sids],
+        "start": np.array(starts, dtype="int64"),
+        "end": np.array(ends, dtype="int64"),
+        "sentence_id": np.array(sids, dtype="int64"),
+        "section": [sections[s] for s in sids],
         "voice": voice,
-    })
+    }, MARKER_DTYPES)
 
 
-
-
-def markers(doc: Document, lexicon_source: lexicons.Source = None) -> pd.DataFrame:
+@tables.tidy
+def markers(doc: Document, lexicon_source: lexicons.Source = None) -> Table:
     """Stance and engagement markers in the body, disambiguated in context.
 
     Args:
@@ -564,7 +559,7 @@ def markers(doc: Document, lexicon_source: lexicons.Source = None) -> pd.DataFra
     if isinstance(lexicon_source, Mapping):  # compiled afresh each call: nothing to cache against
         return _markers(doc, lex)
     key = "stance.markers" if lexicon_source is None else f"stance.markers:{lex.label}:{id(lex)}"
-    return doc.cached(key, lambda: _markers(doc, lex)).copy(deep=False)
+    return doc.cached(key, lambda: _markers(doc, lex))
 
 
 # --------------------------------------------------------------------------- rates
@@ -584,38 +579,47 @@ def _check_by(by: Iterable[str], allowed: Sequence[str], func: str) -> list[str]
     return by
 
 
-def _word_groups(doc: Document, keys: list[str]) -> pd.DataFrame:
-    """Words per group of ``keys`` (section and/or voice); one row when ``keys`` is empty."""
+def _word_groups(doc: Document, keys: list[str]) -> tuple[list[tuple], list[int]]:
+    """Words per group of ``keys`` (section and/or voice): the groups' labels and word counts.
+
+    Each group is a tuple of labels in the order of ``keys``; one empty group
+    (all the words) when ``keys`` is empty. Grouped by section alone, every
+    section with a sentence appears, in text order; otherwise the groups with
+    words, ordered by the first appearance of each key's label in turn.
+    """
     if not keys:
-        return pd.DataFrame({"words": [tokenise.word_count(doc)]})
-    sents = tokenise.sentences(doc)
+        return [()], [tokenise.word_count(doc)]
+    sents = tokenise.sentence_arrays(doc)
     if keys == ["section"]:
-        return sents.groupby("section", sort=False)["n_words"].sum().rename("words").reset_index()
-    words = tokenise.words(doc)
-    words = words.loc[words["kind"].isin(tokenise.WORD_KINDS)]
+        words: dict = {}
+        for section, n in zip(sents.section, sents.n_words.tolist()):
+            words[(section,)] = words.get((section,), 0) + n
+        return list(words), list(words.values())
+    tokens = tokenise.token_arrays(doc)
     codes, labels = [], []
     for key in keys:
         if key == "section":
-            sec_codes, sec_labels = pd.factorize(sents["section"])
-            codes.append(np.asarray(sec_codes)[words["sentence_id"].to_numpy()])
-            labels.append(np.asarray(sec_labels, dtype=object))
+            lookup: dict = {}
+            sec_codes = np.array([lookup.setdefault(x, len(lookup)) for x in sents.section], dtype="int64")
+            codes.append(sec_codes[tokens.sentence_id[tokens.is_word]])
         else:
-            voice = doc.cached("stance.word_voices", lambda: voices_at(doc, words["start"].tolist()))
-            v_codes, v_labels = pd.factorize(pd.Series(voice, dtype=object))
-            codes.append(np.asarray(v_codes))
-            labels.append(np.asarray(v_labels, dtype=object))
-    combined = codes[0].astype("int64")
+            voice = doc.cached("stance.word_voices", lambda: voices_at(doc, tokens.start[tokens.is_word].tolist()))
+            lookup = {}
+            codes.append(np.array([lookup.setdefault(v, len(lookup)) for v in voice], dtype="int64"))
+        labels.append(list(lookup))
+    combined = codes[0]
     for c, lab in zip(codes[1:], labels[1:]):
         combined = combined * len(lab) + c
-    counts = np.bincount(combined) if len(combined) else np.zeros(0, dtype="int64")
-    present = np.flatnonzero(counts)
-    out, rest = {}, present
-    for key, lab in reversed(list(zip(keys, labels))):
-        out[key] = lab[rest % len(lab)]
-        rest = rest // len(lab)
-    frame = pd.DataFrame({k: out[k] for k in keys})
-    frame["words"] = counts[present]
-    return frame
+    counts = np.bincount(combined)
+    present = np.flatnonzero(counts).tolist()
+    groups = []
+    for code in present:
+        group = []
+        for lab in reversed(labels):
+            group.append(lab[code % len(lab)])
+            code //= len(lab)
+        groups.append(tuple(reversed(group)))
+    return groups, counts[present].tolist()
 
 
 def density(doc: Document, by: Sequence[str] = ("category",), *,
@@ -649,25 +653,33 @@ def density(doc: Document, by: Sequence[str] = ("category",), *,
     _check_doc(doc, "density")
     by = _check_by(by, GROUPINGS, "density")
     lex = lexicon(lexicon_source)
-    found = markers(doc, lexicon_source)
+    table = markers.table(doc, lexicon_source)
+    found = table.columns
     word_keys = [k for k in by if k in ("section", "voice")]
-    groups = _word_groups(doc, word_keys)
+    groups, group_words = _word_groups(doc, word_keys)
     label_keys = [k for k in by if k in ("category", "subtype")]
-    if label_keys:
-        pairs = pd.DataFrame([p.split("/", 1) for p in lex.pairs], columns=["category", "subtype"])
-        extra = found[["category", "subtype"]].drop_duplicates()  # e.g. quoted subtypes
-        labels = pd.concat([pairs, extra]).drop_duplicates()[label_keys].drop_duplicates()
-        grid = labels.merge(groups, how="cross") if word_keys else labels.assign(words=groups["words"].item())
-    else:
-        grid = groups
-    counts = found.groupby(by, sort=False).size().rename("n").reset_index() if by else \
-        pd.DataFrame({"n": [len(found)]})
-    out = grid.merge(counts, how="left", on=by) if by else grid.assign(n=counts["n"].item())
-    out["n"] = out["n"].fillna(0).astype("float64")
-    out["words"] = out["words"].astype("float64")
-    out["per_1000"] = np.where(out["words"] > 0, out["n"] / out["words"].where(out["words"] > 0) * PER_WORDS,
-                               np.nan)
-    return out[[*by, "n", "words", "per_1000"]].reset_index(drop=True)
+    # the declared pairs, then any other pair found (e.g. quoted subtypes), each once
+    pairs = [*(tuple(p.split("/", 1)) for p in lex.pairs), *zip(found["category"], found["subtype"])]
+    at = [("category", "subtype").index(k) for k in label_keys]
+    labels = list(dict.fromkeys(tuple(p[i] for i in at) for p in pairs)) if label_keys else [()]
+    counts = Counter(zip(*(found[k] for k in by)))
+    columns: dict = {k: [] for k in by}
+    n, words = [], []
+    for label in labels:
+        for group, w in zip(groups, group_words):
+            row = dict(zip(label_keys, label)) | dict(zip(word_keys, group))
+            key = tuple(row[k] for k in by)
+            for k, v in zip(by, key):
+                columns[k].append(v)
+            n.append(counts.get(key, 0) if by else len(table))
+            words.append(w)
+    n, words = np.array(n, dtype="float64"), np.array(words, dtype="float64")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per_1000 = np.where(words > 0, n / words * PER_WORDS, np.nan)
+    # without markers there is no string to infer the label columns' dtype from: they are object
+    dtypes = {k: "object" if k in label_keys and not len(table) else tables.STR for k in by}
+    return Table({**columns, "n": n, "words": words, "per_1000": per_1000},
+                 {**dtypes, "n": "float64", "words": "float64", "per_1000": "float64"}).frame()
 
 
 def balance(doc: Document, by: Sequence[str] = ("section",), *,
@@ -700,7 +712,9 @@ def balance(doc: Document, by: Sequence[str] = ("section",), *,
         part = d.loc[d["category"] == cat, [*by, "n", "words"]].rename(columns={"n": name})
         wide[name] = part
     if by:
-        out = _word_groups(doc, by).astype({"words": "float64"})
+        groups, words = _word_groups(doc, by)
+        out = pd.DataFrame({**{k: [g[i] for g in groups] for i, k in enumerate(by)},
+                            "words": np.array(words, dtype="float64")})
         for name, part in wide.items():
             out = out.merge(part.drop(columns="words"), how="left", on=by)
     else:
