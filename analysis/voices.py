@@ -535,29 +535,44 @@ def _subject(lex: _Lexicon, window: str, offset: int):
     document, group or name found is the subject; a passive auxiliary in the
     gap means there is none.
     """
-    toks = [(m.start(), m.group()) for m in _TOKEN.finditer(window)]
+    toks = window.split()
     if not toks:
         return None
-    words = [_clean(t) for _, t in toks]
+    words = [_clean(t) for t in toks]
     n = len(toks)
+    found = None
     for gap in range(min(SPEAKER_MAX_GAP, n - 1) + 1):
         end = n - 1 - gap
-        if gap and not (toks[end + 1][1].isalpha() and toks[end + 1][1].islower()):
+        if gap and not (toks[end + 1].isalpha() and toks[end + 1].islower()):
             break
-        if gap and toks[end + 1][1] in lex.passive:
+        if gap and toks[end + 1] in lex.passive:
             return None
         found = _subject_at(lex, toks, words, end)
         if found:
-            text, kind, k = found
-            return text, kind, offset + toks[k][0]
-    if toks[-1][1].endswith(","):
-        return _appositive_subject(lex, toks, offset)
-    return None
+            break
+    if not found and toks[-1].endswith(","):
+        found = _appositive_subject(lex, toks)
+    if not found:
+        return None
+    text, kind, k = found
+    return text, kind, offset + _token_start(window, k)
+
+
+def _token_start(text: str, k: int) -> int:
+    """Offset in ``text`` of its ``k``-th white-space separated token (as ``text.split()``)."""
+    for i, m in enumerate(_TOKEN.finditer(text)):
+        if i == k:
+            return m.start()
+    raise IndexError(k)
 
 
 def _subject_at(lex: _Lexicon, toks, words, end: int):
-    """A subject ending at token ``end``: (text, kind, index of its first token) or None."""
-    raw = toks[end][1]
+    """A subject ending at token ``end``: (text, kind, index of its first token) or None.
+
+    ``toks`` are the white-space separated tokens before the cue, ``words``
+    the same without edge punctuation.
+    """
+    raw = toks[end]
     if raw.endswith((",", ";", ":", ")", "\x00")):  # punctuation between subject and verb
         return None
     word = words[end]
@@ -572,22 +587,22 @@ def _subject_at(lex: _Lexicon, toks, words, end: int):
             return found
     if word.lower() in lex.group_heads and word.islower():
         k = end
-        while k > 0 and end - k < 2 and toks[k - 1][1].isalpha() and toks[k - 1][1].islower() \
-                and toks[k - 1][1] not in _DETERMINERS and toks[k - 1][1] not in lex.prepositions:
+        while k > 0 and end - k < 2 and toks[k - 1].isalpha() and toks[k - 1].islower() \
+                and toks[k - 1] not in _DETERMINERS and toks[k - 1] not in lex.prepositions:
             k -= 1
-        return " ".join(t for _, t in toks[k:end + 1]), "group", k
+        return " ".join(toks[k:end + 1]), "group", k
     return _name_at(lex, toks, end)
 
 
 def _role_at(lex: _Lexicon, toks, end: int):
     """A role noun with its article and modifiers: "a senior official", "the Cambodian delegate"."""
     k = end
-    while k > 0 and end - k < ROLE_MAX_MODIFIERS and toks[k - 1][1].lower() not in _DETERMINERS \
-            and toks[k - 1][1].isalpha() and toks[k - 1][1].lower() not in lex.prepositions:
+    while k > 0 and end - k < ROLE_MAX_MODIFIERS and toks[k - 1].lower() not in _DETERMINERS \
+            and toks[k - 1].isalpha() and toks[k - 1].lower() not in lex.prepositions:
         k -= 1
-    if k == 0 or toks[k - 1][1].lower() not in _DETERMINERS or _governed(lex, toks, k - 1):
+    if k == 0 or toks[k - 1].lower() not in _DETERMINERS or _governed(lex, toks, k - 1):
         return None
-    return " ".join(t for _, t in toks[k:end + 1]), "person", k - 1
+    return " ".join(toks[k:end + 1]), "person", k - 1
 
 
 def _is_name_word(lex: _Lexicon, word: str) -> bool:
@@ -596,18 +611,17 @@ def _is_name_word(lex: _Lexicon, word: str) -> bool:
 
 
 def _name_at(lex: _Lexicon, toks, end: int, *, strip_comma: bool = False):
-    word = toks[end][1].rstrip(",") if strip_comma else toks[end][1]
+    word = toks[end].rstrip(",") if strip_comma else toks[end]
     if not _is_name_word(lex, word):
         return None
     k = end
-    while k > 0 and end - k < NAME_MAX_WORDS - 1 and _is_name_word(lex, toks[k - 1][1]):
+    while k > 0 and end - k < NAME_MAX_WORDS - 1 and _is_name_word(lex, toks[k - 1]):
         k -= 1
     if _governed(lex, toks, k):
-        if k >= 2 and toks[k - 1][1] == "of" and _is_name_word(lex, toks[k - 2][1]):
+        if k >= 2 and toks[k - 1] == "of" and _is_name_word(lex, toks[k - 2]):
             return _name_at(lex, toks, k - 2)  # "Senator Susan Collins of Maine"
         return None
-    words = [t for _, t in toks[k:end]] + [word]
-    return " ".join(words), "person", k
+    return " ".join(toks[k:end] + [word]), "person", k
 
 
 def _subject_after(lex: _Lexicon, masked: str, end: int):
@@ -619,18 +633,19 @@ def _subject_after(lex: _Lexicon, masked: str, end: int):
     """
     text = masked[end:end + SUBJECT_WINDOW_CHARS]
     stop = min((i for i in (text.find("\x00"), text.find(". ")) if i >= 0), default=len(text))
-    toks = [(m.start(), m.group()) for m in _TOKEN.finditer(text[:stop])]
-    if not toks:
+    found_toks = list(_TOKEN.finditer(text[:stop]))
+    if not found_toks:
         return None
-    if toks[-1][1].endswith("."):
-        toks[-1] = (toks[-1][0], toks[-1][1][:-1])
-    words = [_clean(t) for _, t in toks]
+    offsets, toks = [m.start() for m in found_toks], [m.group() for m in found_toks]
+    if toks[-1].endswith("."):
+        toks[-1] = toks[-1][:-1]
+    words = [_clean(t) for t in toks]
     if words[0].lower() in _DETERMINERS:
         for e in range(1, min(len(toks), ROLE_MAX_MODIFIERS + 2)):
             role = _role_at(lex, toks, e) if words[e] in lex.person_heads else None
             found = role or _institution_at(lex, toks, words, e)
             if found and found[2] <= 1:
-                return found[0], found[1], end + toks[found[2]][0]
+                return found[0], found[1], end + offsets[found[2]]
         return None
     k = 0
     while True:
@@ -639,15 +654,15 @@ def _subject_after(lex: _Lexicon, masked: str, end: int):
         first = k
         while k < len(toks) and k - first < NAME_MAX_WORDS and _is_name_word(lex, words[k]):
             k += 1
-            if toks[k - 1][1] != words[k - 1]:  # punctuation ends the name
+            if toks[k - 1] != words[k - 1]:  # punctuation ends the name
                 break
-        if k < len(toks) and words[k].endswith("'s") and words[k][:1].isupper() and toks[k][1] == words[k]:
+        if k < len(toks) and words[k].endswith("'s") and words[k][:1].isupper() and toks[k] == words[k]:
             k += 1  # a possessor ("Mother Jones's Tim Murphy"): the name follows
             continue
         break
     if k == first:
         return None
-    return " ".join(words[first:k]), "person", end + toks[first][0]
+    return " ".join(words[first:k]), "person", end + offsets[first]
 
 
 def _institution_at(lex: _Lexicon, toks, words, end: int):
@@ -662,10 +677,10 @@ def _institution_at(lex: _Lexicon, toks, words, end: int):
         h0 = e - len(head) + 1
         if h0 < 0 or tuple(words[h0:e + 1]) != head:
             continue
-        if any(toks[i][1] != words[i] for i in range(h0, e)):
+        if any(toks[i] != words[i] for i in range(h0, e)):
             continue
         k = h0
-        while k > 0 and h0 - k < 6 and toks[k - 1][1] == words[k - 1] and words[k - 1][:1].isupper() \
+        while k > 0 and h0 - k < 6 and toks[k - 1] == words[k - 1] and words[k - 1][:1].isupper() \
                 and words[k - 1] not in lex.not_names:
             k -= 1
         if k == h0 and not head[0][:1].isupper():
@@ -683,26 +698,27 @@ def _institution_at(lex: _Lexicon, toks, words, end: int):
 def _governed(lex: _Lexicon, toks, start: int) -> bool:
     """True when the phrase at token ``start`` follows a preposition ("in the People's Daily")."""
     k = start - 1
-    while k >= 0 and (toks[k][1].lower() in _DETERMINERS
-                      or (toks[k][1][:1].isupper() and toks[k][1].endswith("'s"))):
+    while k >= 0 and (toks[k].lower() in _DETERMINERS or (toks[k][:1].isupper() and toks[k].endswith("'s"))):
         k -= 1
-    return k >= 0 and toks[k][1].lower() in lex.prepositions
+    return k >= 0 and toks[k].lower() in lex.prepositions
 
 
-def _appositive_subject(lex: _Lexicon, toks, offset: int):
-    """The name before one or two appositives: "Sergei Boyev, director general of Vympel, confirmed"."""
-    commas = [i for i, (_, t) in enumerate(toks) if t.endswith(",")]
+def _appositive_subject(lex: _Lexicon, toks):
+    """The name before one or two appositives: "Sergei Boyev, director general of Vympel, confirmed".
+
+    Returns (text, kind, index of its first token) or None.
+    """
+    commas = [i for i, t in enumerate(toks) if t.endswith(",")]
     for k in range(2, min(MAX_APPOSITIVES, len(commas)) + 2):
         if k > len(commas):
             return None
         i = commas[-k]
-        first = toks[i + 1][1] if i + 1 < len(toks) else ""
+        first = toks[i + 1] if i + 1 < len(toks) else ""
         if not first or not (first[0].islower() or first.endswith("'s") or first in lex.title_words):
             return None
         found = _name_at(lex, toks, i, strip_comma=True)
         if found:
-            text, kind, j = found
-            return text, kind, offset + toks[j][0]
+            return found
     return None
 
 
@@ -867,7 +883,7 @@ def _mentions(cues: list[_Cue], canon: dict, body: str, t: tokenise.TokenArrays,
                 break
     for i in role_nouns.tolist():
         lo = max(0, i - ROLE_MAX_MODIFIERS - 1)
-        toks = [(0, body[starts[k]:ends[k]]) for k in range(lo, i + 1)]
+        toks = [body[starts[k]:ends[k]] for k in range(lo, i + 1)]
         role = _role_at(lex, toks, len(toks) - 1)
         if role:
             kinds.setdefault(role[0], "person")
