@@ -55,10 +55,12 @@ from __future__ import annotations
 import json
 import math
 import re
+import threading
 import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from itertools import repeat
 
 import numpy as np
 import pandas as pd
@@ -546,11 +548,11 @@ def features(tok: Tokens, seg: np.ndarray, start: np.ndarray, end: np.ndarray,
         return numeric, np.zeros(0, dtype="int64"), np.zeros(0, dtype=object)
     ts, te = target_spans(tok, seg, start, end)
     counts = np.bincount(tok.seg, minlength=tok.n_seg)
-    first = np.r_[0, np.cumsum(counts)[:-1]]
+    first = np.cumsum(counts) - counts
     lengths = counts[seg]
+    # one pair (target, token) for every token of the target's sentence
     pm = np.repeat(np.arange(n), lengths)
-    offs = np.arange(lengths.sum()) - np.repeat(np.r_[0, np.cumsum(lengths)[:-1]], lengths)
-    pt = np.repeat(first[seg], lengths) + offs
+    pt = np.arange(len(pm)) + np.repeat(first[seg] - (np.cumsum(lengths) - lengths), lengths)
     pts, pte = ts[pm], te[pm]
     left = pt < pts
     right = pt >= pte
@@ -582,19 +584,22 @@ def features(tok: Tokens, seg: np.ndarray, start: np.ndarray, end: np.ndarray,
     numeric[:, 12] = target_but == BUT_AFTER
     numeric[:, 13] = target_but == BUT_BEFORE
     numeric[:, 14] = np.log1p(lengths)
-    keep = outside & (dist <= WINDOW) & val.is_word[pt]
-    norm = tok.norm[pt[keep]]
-    side = np.where(left[keep], "L:", "R:")
-    mark = np.where(val.negated[pt[keep]], "~", "")
-    keys = np.char.add(np.char.add(side.astype(str), mark.astype(str)), norm.astype(str)).astype(object)
+    keep = np.flatnonzero(outside & (dist <= WINDOW) & val.is_word[pt])
+    kept = pt[keep]
+    prefix = (_LEXICAL_PREFIX[k] for k in (2 * left[keep] + val.negated[kept]).tolist())
+    keys = np.array([p + w for p, w in zip(prefix, tok.norm[kept].tolist())], dtype=object)
     return numeric, pm[keep], keys
+
+
+#: Prefix of a lexical feature key by side (right 0, left 2) plus negation (1).
+_LEXICAL_PREFIX = ("R:", "R:~", "L:", "L:~")
 
 
 def _predict(numeric: np.ndarray, lex_target: np.ndarray, lex_key: np.ndarray, mdl: Model) -> np.ndarray:
     """Class probabilities (n, 3) for feature rows."""
     z = ((numeric - mdl.mean) / mdl.scale) @ mdl.w_numeric + mdl.bias
     if len(lex_key):
-        idx = np.fromiter((mdl.vocabulary.get(k, -1) for k in lex_key), dtype="int64", count=len(lex_key))
+        idx = np.fromiter(map(mdl.vocabulary.get, lex_key, repeat(-1)), dtype="int64", count=len(lex_key))
         ok = idx >= 0
         if ok.any():
             np.add.at(z, lex_target[ok], mdl.w_lexical[idx[ok]])
@@ -787,9 +792,32 @@ def scores(doc: Document, gazetteer=None) -> tables.Table:
     return doc.cached("sentiment.scores", lambda: _score_table(doc, None))
 
 
+#: Seeded generator states kept by :func:`_seed_state`: every (actor, voice)
+#: group of the packaged gazetteer (59 actors, 3 voices) for a few seeds.
+SEED_STATES_MAX = 1024
+
+
+@lru_cache(maxsize=SEED_STATES_MAX)
+def _seed_state(seed: int, actor: str, voice: str) -> dict:
+    """The initial state of the group's generator (groups recur from document to document)."""
+    return np.random.PCG64([seed, zlib.crc32(f"{actor}\x00{voice}".encode("utf-8"))]).state
+
+
+_THREAD = threading.local()
+
+
 def _seed_for(seed: int, actor: str, voice: str) -> np.random.Generator:
-    """A generator that depends only on the seed and the group, not on other groups."""
-    return np.random.default_rng([int(seed), zlib.crc32(f"{actor}\x00{voice}".encode("utf-8"))])
+    """A generator that depends only on the seed and the group, not on other groups.
+
+    The same draws as ``np.random.default_rng([seed, crc32(group)])``: one
+    generator per thread is set to the group's initial state, so each one
+    returned must be used up before the next call.
+    """
+    generator = getattr(_THREAD, "generator", None)
+    if generator is None:
+        generator = _THREAD.generator = np.random.Generator(np.random.PCG64(0))
+    generator.bit_generator.state = _seed_state(int(seed), actor, voice)
+    return generator
 
 
 #: Indices drawn at once in the bootstrap: bounds memory on large corpora to
@@ -928,10 +956,11 @@ def _actor_table(actor: list, voice: list, score: np.ndarray, label: list, seed:
     rows = np.concatenate([np.arange(n), known])
     order = np.argsort(key, kind="stable")
     key, rows = key[order], rows[order]
-    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
-    group = np.cumsum(np.r_[False, key[1:] != key[:-1]])
+    change = key[1:] != key[:-1]
+    starts = np.concatenate([[0], np.flatnonzero(change) + 1])
+    group = np.concatenate([[0], np.cumsum(change)])
     key = key[starts]
-    count = np.diff(np.r_[starts, len(rows)])
+    count = np.diff(starts, append=len(rows))
     values = np.asarray(score, dtype="float64")[rows]
     ends = (starts + count).tolist()
     # each group summed on its own: a segmented sum (np.add.reduceat) adds in another order than np.mean
