@@ -198,9 +198,11 @@ class _Lookup:
     def __call__(self, body: str, t: tokenise.TokenArrays, keys: np.ndarray) -> np.ndarray:
         """The flags of every token (0 for a token that is none of the words)."""
         flags = np.zeros(len(keys), dtype="int64")
-        words = self.words
-        for i in np.flatnonzero(self.table[keys]).tolist():
-            flags[i] = words.get(body[t.start[i]:t.end[i]], 0)
+        sieved = np.flatnonzero(self.table[keys])
+        if sieved.size:
+            words = self.words
+            flags[sieved] = [words.get(body[a:b], 0) for a, b in zip(t.start[sieved].tolist(),
+                                                                     t.end[sieved].tolist())]
         return flags
 
 
@@ -727,8 +729,15 @@ def _texts(body: str, t: tokenise.TokenArrays, i: int, j: int) -> tuple[str, ...
     return tuple(body[a:b] for a, b in zip(t.start[i:j].tolist(), t.end[i:j].tolist()))
 
 
+#: A name of letters and single spaces, whose tokens are its words.
+_PLAIN_NAME = re.compile(r"[A-Za-z]+(?: [A-Za-z]+)*")
+
+
 @lru_cache(maxsize=4096)
 def _form_tokens(name: str) -> tuple[str, ...]:
+    """The tokens of a name, as :func:`analysis.tokenise.tokenize_text` makes them."""
+    if _PLAIN_NAME.fullmatch(name):
+        return tuple(name.split(" "))
     return tuple(tokenise.tokenize_text(name))
 
 
@@ -878,7 +887,7 @@ def _mentions(cues: list[_Cue], canon: dict, body: str, t: tokenise.TokenArrays,
     for i in np.flatnonzero(_Lookup(dict.fromkeys(by_last, 1))(body, t, keys).astype(bool) & outside).tolist():
         for seq, name in by_last[body[starts[i]:ends[i]]]:
             k = i - len(seq) + 1
-            if k >= 0 and all(body[starts[k + m]:ends[k + m]] == w for m, w in enumerate(seq[:-1])):
+            if k >= 0 and (len(seq) == 1 or _texts(body, t, k, i) == seq[:-1]):
                 found.append((int(starts[k]), name))
                 break
     for i in role_nouns.tolist():
