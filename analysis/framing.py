@@ -360,7 +360,9 @@ class _Forms:
     A form's code is ``k >= 0``, the number of its (term word, term stem) pair
     in :class:`_Matcher` (0: the form is no word of any term and its stem no
     word of an inflected term), or ``-(j + 1)`` for a compound whose parts
-    are ``compounds[j]``: (code, start, end) with offsets inside the form.
+    are ``compounds[j]``: (code, start, end) with offsets inside the form. A
+    compound none of whose parts has a code above 0 has code 0: no match
+    can include it, whether it is one unit or several.
     """
 
     __slots__ = ("code", "compounds")
@@ -451,8 +453,12 @@ class _Matcher:
                     if len(parts) == 1:
                         code = self._simple_code(form)
                     else:
-                        forms.compounds.append(tuple((self._simple_code(p), a, b) for p, a, b in parts))
-                        code = -len(forms.compounds)
+                        coded = tuple((self._simple_code(p), a, b) for p, a, b in parts)
+                        if any(c for c, _, _ in coded):
+                            forms.compounds.append(coded)
+                            code = -len(forms.compounds)
+                        else:  # no part can be in a match: one unit of code 0 blocks the same windows
+                            code = 0
                     made[form] = code
                 out.append(code)
             if len(self.word) > n_codes:  # before the forms are published: a code never lacks its flag
@@ -646,6 +652,13 @@ def _per_1k(count: np.ndarray, words: np.ndarray) -> np.ndarray:
     return np.where(words > 0, 1000.0 * count / np.maximum(words, 1), 0.0)
 
 
+@lru_cache(maxsize=128)
+def _grid_columns(cb: Codebook, n_sec: int) -> tuple[list[str], list[str]]:
+    """The ``frame`` and ``term`` columns of :func:`count` for ``n_sec`` section labels."""
+    m = _matcher(cb)
+    return [f for f in m.frames for _ in range(n_sec)], [t for t in m.terms for _ in range(n_sec)]
+
+
 @tidy
 def count(doc: Document, codebook: lexicons.Source | Codebook = None) -> Table:
     """Frequency of every codebook term by section, zeros included.
@@ -673,9 +686,10 @@ def count(doc: Document, codebook: lexicons.Source | Codebook = None) -> Table:
     sections = _sections(doc)
     n_sec = len(sections.labels)
     count_ = _counts(doc, cb).ravel()
+    frames, terms = _grid_columns(cb, n_sec)
     return Table({
-        "frame": [f for f in m.frames for _ in range(n_sec)],
-        "term": [t for t in m.terms for _ in range(n_sec)],
+        "frame": list(frames),
+        "term": list(terms),
         "section": sections.labels * len(m.frames),
         "count": count_,
         "per_1k_words": _per_1k(count_, np.tile(sections.words, len(m.frames))),
