@@ -195,15 +195,36 @@ class _Lookup:
         self.table = np.zeros(1 << _KEY_BITS, dtype=bool)
         self.table[[_word_key(w) for w in words if w]] = True
 
-    def __call__(self, body: str, t: tokenise.TokenArrays, keys: np.ndarray) -> np.ndarray:
+    def __call__(self, toks: _Tokens) -> np.ndarray:
         """The flags of every token (0 for a token that is none of the words)."""
-        flags = np.zeros(len(keys), dtype="int64")
-        sieved = np.flatnonzero(self.table[keys])
+        flags = np.zeros(len(toks.keys), dtype="int64")
+        sieved = np.flatnonzero(self.table[toks.keys])
         if sieved.size:
-            words = self.words
-            flags[sieved] = [words.get(body[a:b], 0) for a, b in zip(t.start[sieved].tolist(),
-                                                                     t.end[sieved].tolist())]
+            words, body, starts, ends = self.words, toks.body, toks.start, toks.end
+            flags[sieved] = [words.get(body[starts[i]:ends[i]], 0) for i in sieved.tolist()]
         return flags
+
+
+class _Tokens:
+    """A document's tokens as the attribution reads them a few at a time.
+
+    Attributes:
+        body: ``doc.body``.
+        start, end: token offsets as lists of int (cheap to index one by one).
+        keys: the hash of every token (:func:`_token_keys`).
+    """
+
+    __slots__ = ("body", "start", "end", "keys")
+
+    def __init__(self, doc: Document, t: tokenise.TokenArrays):
+        self.body = doc.body
+        self.start, self.end = t.start.tolist(), t.end.tolist()
+        self.keys = _token_keys(doc, t)
+
+    def texts(self, i: int, j: int) -> tuple[str, ...]:
+        """The texts of tokens ``i`` to ``j - 1`` as in the body."""
+        body = self.body
+        return tuple([body[a:b] for a, b in zip(self.start[i:j], self.end[i:j])])
 
 
 @dataclass(frozen=True)
@@ -418,12 +439,12 @@ def _scan(doc: Document) -> tuple[list[_Quote], list[tuple[int, int, str, int, s
         for m in _MARK.finditer(norm, para.start, para.end):
             i, j = m.span()
             role = _role(norm, body, i, j, para.start, para.end)
+            if role == "apostrophe":
+                continue
             family = "double" if j - i == 2 or norm[i] == '"' else "single"
             if role == "toggle":
                 role = "close" if any(f == family for _, f, _ in stack) else "open"
-            if role == "maybe_close" and _possessive_inside(norm, j, para.end):
-                continue
-            if role == "apostrophe":
+            elif role == "maybe_close" and _possessive_inside(norm, j, para.end):
                 continue
             if reopen:
                 reopen = False
@@ -521,11 +542,6 @@ _EDGE_PUNCT = ",;:!?()[]\"'\x00"
 # A capitalised word with a lower-case letter ("Lavrov", "McCain", "O'Brien"),
 # not a contraction or possessive ("I'm", "Putin's"), or an initial ("K.").
 _NAME_WORD = re.compile(r"^(?:(?=[^']*[a-z])[A-Z][\w-]*(?:'[A-Z][\w-]*)?|[A-Z]\.)$")
-_YEAR = re.compile(r"^\d{4}$")
-
-
-def _clean(token: str) -> str:
-    return token.strip(_EDGE_PUNCT)
 
 
 def _subject(lex: _Lexicon, window: str, offset: int):
@@ -540,7 +556,7 @@ def _subject(lex: _Lexicon, window: str, offset: int):
     toks = window.split()
     if not toks:
         return None
-    words = [_clean(t) for t in toks]
+    words = [t.strip(_EDGE_PUNCT) for t in toks]
     n = len(toks)
     found = None
     for gap in range(min(SPEAKER_MAX_GAP, n - 1) + 1):
@@ -608,7 +624,7 @@ def _role_at(lex: _Lexicon, toks, end: int):
 
 
 def _is_name_word(lex: _Lexicon, word: str) -> bool:
-    return (bool(_NAME_WORD.match(word)) and not word.endswith("'s") and word not in lex.not_names
+    return ("A" <= word[:1] <= "Z" and bool(_NAME_WORD.match(word)) and not word.endswith("'s") and word not in lex.not_names
             and word not in lex.title_words)
 
 
@@ -641,7 +657,7 @@ def _subject_after(lex: _Lexicon, masked: str, end: int):
     offsets, toks = [m.start() for m in found_toks], [m.group() for m in found_toks]
     if toks[-1].endswith("."):
         toks[-1] = toks[-1][:-1]
-    words = [_clean(t) for t in toks]
+    words = [t.strip(_EDGE_PUNCT) for t in toks]
     if words[0].lower() in _DETERMINERS:
         for e in range(1, min(len(toks), ROLE_MAX_MODIFIERS + 2)):
             role = _role_at(lex, toks, e) if words[e] in lex.person_heads else None
@@ -669,7 +685,7 @@ def _subject_after(lex: _Lexicon, masked: str, end: int):
 
 def _institution_at(lex: _Lexicon, toks, words, end: int):
     e = end
-    if _YEAR.match(words[e]) and e >= 2:  # "... document of December 2017", "... dated December 2017"
+    if len(words[e]) == 4 and words[e].isdecimal() and e >= 2:  # "... document of December 2017", "... dated December 2017"
         j = e - 1
         if words[j][:1].isupper() and j >= 1:
             j -= 1
@@ -724,11 +740,6 @@ def _appositive_subject(lex: _Lexicon, toks):
     return None
 
 
-def _texts(body: str, t: tokenise.TokenArrays, i: int, j: int) -> tuple[str, ...]:
-    """The texts of tokens ``i`` to ``j - 1`` as in the body."""
-    return tuple(body[a:b] for a, b in zip(t.start[i:j].tolist(), t.end[i:j].tolist()))
-
-
 #: A name of letters and single spaces, whose tokens are its words.
 _PLAIN_NAME = re.compile(r"[A-Za-z]+(?: [A-Za-z]+)*")
 
@@ -741,18 +752,18 @@ def _form_tokens(name: str) -> tuple[str, ...]:
     return tuple(tokenise.tokenize_text(name))
 
 
-def _cue_matches(body: str, t: tokenise.TokenArrays, lex: _Lexicon, hits: np.ndarray):
+def _cue_matches(toks: _Tokens, lex: _Lexicon, hits: np.ndarray):
     """(start, end) of every cue word sequence starting at a token of ``hits`` (cue words outside quotations)."""
-    starts, ends = t.start, t.end
+    body, starts, ends = toks.body, toks.start, toks.end
     out = []
     for i in hits.tolist():
-        start = int(starts[i])
-        for seq in lex.cues[body[start:int(ends[i])]]:
+        start = starts[i]
+        for seq in lex.cues[body[start:ends[i]]]:
             n = len(seq)
-            if i + n <= len(starts) and (n == 1 or _texts(body, t, i, i + n) == seq):
-                if i > 0 and ends[i - 1] == start and body[int(starts[i - 1]):start] == "-":
+            if i + n <= len(starts) and (n == 1 or toks.texts(i, i + n) == seq):
+                if i > 0 and ends[i - 1] == start and body[starts[i - 1]:start] == "-":
                     break
-                out.append((start, int(ends[i + n - 1])))
+                out.append((start, ends[i + n - 1]))
                 break
     return out
 
@@ -821,8 +832,7 @@ def _slug(name: str) -> str:
     return _SLUG.sub("_", name.lower()).strip("_")
 
 
-def _canonical_names(lex: _Lexicon, cues: list[_Cue], body: str, t: tokenise.TokenArrays, keys: np.ndarray,
-                     outside: np.ndarray) -> dict[str, str]:
+def _canonical_names(lex: _Lexicon, cues: list[_Cue], toks: _Tokens, outside: np.ndarray) -> dict[str, str]:
     """Map each one-word person name to the fuller form of it used in the text.
 
     A surname alone ("Lavrov") becomes the one longer speaker name that begins
@@ -835,9 +845,9 @@ def _canonical_names(lex: _Lexicon, cues: list[_Cue], body: str, t: tokenise.Tok
         return {}
     full = [p for p in persons if " " in p]
     counts: Counter = Counter()
-    starts, ends = t.start, t.end
+    body, starts, ends = toks.body, toks.start, toks.end
     n = len(starts)
-    for i in np.flatnonzero(_Lookup(dict.fromkeys(short, 1))(body, t, keys).astype(bool) & outside).tolist():
+    for i in np.flatnonzero(_Lookup(dict.fromkeys(short, 1))(toks).astype(bool) & outside).tolist():
         text_i = body[starts[i]:ends[i]]
         for j in (i - 1, i + 1):
             if 0 <= j < n and outside[j]:
@@ -856,9 +866,8 @@ def _canonical_names(lex: _Lexicon, cues: list[_Cue], body: str, t: tokenise.Tok
     return out
 
 
-def _mentions(cues: list[_Cue], canon: dict, body: str, t: tokenise.TokenArrays, keys: np.ndarray,
-              outside: np.ndarray, role_nouns: np.ndarray, kinds: dict,
-              lex: _Lexicon) -> tuple[list[int], list[str]]:
+def _mentions(cues: list[_Cue], canon: dict, toks: _Tokens, outside: np.ndarray, role_nouns: np.ndarray,
+              kinds: dict, lex: _Lexicon) -> tuple[list[int], list[str]]:
     """Offsets and names of every mention, outside quotations, of a known speaker or a role.
 
     A role is a role noun after an article ("The Cambodian delegate put the
@@ -867,12 +876,12 @@ def _mentions(cues: list[_Cue], canon: dict, body: str, t: tokenise.TokenArrays,
     role nouns, outside quotations.
     """
     forms: dict[tuple, str] = {}
-    for c in cues:
-        if not c.speaker or c.kind in ("pronoun", "group"):
+    for speaker, kind in dict.fromkeys((c.speaker, c.kind) for c in cues):
+        if not speaker or kind in ("pronoun", "group"):
             continue
-        name = canon.get(c.speaker, c.speaker) if c.kind == "person" else c.speaker
-        variants = {c.speaker, name}
-        if c.kind == "person":
+        name = canon.get(speaker, speaker) if kind == "person" else speaker
+        variants = {speaker, name}
+        if kind == "person":
             variants |= {name.split(" ")[0], name.split(" ")[-1]}
         for v in variants:
             forms.setdefault(_form_tokens(v), name)
@@ -882,21 +891,21 @@ def _mentions(cues: list[_Cue], canon: dict, body: str, t: tokenise.TokenArrays,
             by_last.setdefault(seq[-1], []).append((seq, name))
     for v in by_last.values():
         v.sort(key=lambda item: len(item[0]), reverse=True)
-    starts, ends = t.start, t.end
+    body, starts, ends = toks.body, toks.start, toks.end
     found = []
-    for i in np.flatnonzero(_Lookup(dict.fromkeys(by_last, 1))(body, t, keys).astype(bool) & outside).tolist():
+    for i in np.flatnonzero(_Lookup(dict.fromkeys(by_last, 1))(toks).astype(bool) & outside).tolist():
         for seq, name in by_last[body[starts[i]:ends[i]]]:
             k = i - len(seq) + 1
-            if k >= 0 and (len(seq) == 1 or _texts(body, t, k, i) == seq[:-1]):
-                found.append((int(starts[k]), name))
+            if k >= 0 and (len(seq) == 1 or toks.texts(k, i) == seq[:-1]):
+                found.append((starts[k], name))
                 break
     for i in role_nouns.tolist():
         lo = max(0, i - ROLE_MAX_MODIFIERS - 1)
-        toks = [body[starts[k]:ends[k]] for k in range(lo, i + 1)]
-        role = _role_at(lex, toks, len(toks) - 1)
+        window = list(toks.texts(lo, i + 1))
+        role = _role_at(lex, window, len(window) - 1)
         if role:
             kinds.setdefault(role[0], "person")
-            found.append((int(starts[lo + role[2]]), role[0]))
+            found.append((starts[lo + role[2]], role[0]))
     found.sort()
     return [p for p, _ in found], [n for _, n in found]
 
@@ -926,16 +935,16 @@ def _context(doc: Document, lex: _Lexicon, quotes: list[_Quote]) -> _Context:
     q_ends = np.array([q.end for q in top], dtype="int64")
     k = np.searchsorted(q_starts, t.start, side="right") - 1
     outside = ~((k >= 0) & (t.start < q_ends[np.clip(k, 0, None)])) if len(top) else np.ones(len(t), bool)
-    keys = _token_keys(doc, t)
-    flags = lex.tokens(body, t, keys)
+    toks = _Tokens(doc, t)
+    flags = lex.tokens(toks)
     spans = tokenise.sentence_spans(doc)
     s_starts, s_ends = spans[:, 0].tolist(), spans[:, 1].tolist()
-    matches = _cue_matches(body, t, lex, np.flatnonzero((flags & _CUE_WORD).astype(bool) & outside))
+    matches = _cue_matches(toks, lex, np.flatnonzero((flags & _CUE_WORD).astype(bool) & outside))
     cues = _cues(body, lex, masked, matches, s_starts)
-    canon = _canonical_names(lex, cues, body, t, keys, outside)
+    canon = _canonical_names(lex, cues, toks, outside)
     kinds = _speaker_kinds(cues, canon)
     role_nouns = np.flatnonzero((flags & _ROLE_NOUN).astype(bool) & outside)
-    mention_pos, mention_name = _mentions(cues, canon, body, t, keys, outside, role_nouns, kinds, lex)
+    mention_pos, mention_name = _mentions(cues, canon, toks, outside, role_nouns, kinds, lex)
     para_of = _paragraph_index(doc)
 
     def speaker_of(c: _Cue) -> tuple[str | None, str | None]:
