@@ -346,26 +346,31 @@ class _FormTable:
     ``values`` holds the lexicon valence and the booster weight; ``flags``
     whether the form is a negator, is "but", breaks a clause and is a word.
     A batch of tokens reads its rows with one dictionary look-up per token.
+    Rows are only ever appended (a full table starts afresh in new arrays),
+    so the arrays returned with a batch's rows stay valid for it, also when
+    other threads add forms.
     """
 
     def __init__(self):
         self.row: dict[str, int] = {}
         self.values = np.zeros((0, 2))
         self.flags = np.zeros((0, 4), dtype=bool)
+        self.lock = threading.Lock()
 
-    def rows(self, norm) -> np.ndarray:
-        """The row of each lower-cased token, the forms not seen before added first."""
-        row = self.row
-        found = [row.get(t, -1) for t in norm]
-        if -1 in found:
-            self._add(norm)
-            found = [row[t] for t in norm]
-        return np.array(found, dtype=np.intp)
+    def lookup(self, norm) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The row of each lower-cased token (new forms added first), and the arrays they index."""
+        with self.lock:
+            row = self.row
+            found = [row.get(t, -1) for t in norm]
+            if -1 in found:
+                row = self._add(norm)
+                found = [row[t] for t in norm]
+            return np.array(found, dtype=np.intp), self.values, self.flags
 
-    def _add(self, norm) -> None:
+    def _add(self, norm) -> dict[str, int]:
         new = [t for t in dict.fromkeys(norm) if t not in self.row]
         if len(self.row) + len(new) > FORMS_MAX:
-            self.row.clear()
+            self.row, self.values, self.flags = {}, np.zeros((0, 2)), np.zeros((0, 4), dtype=bool)
             new = list(dict.fromkeys(norm))
         lex = vader_lexicon()
         negators, boosters, _ = vader_rules()
@@ -379,6 +384,7 @@ class _FormTable:
             self.values[i] = (lex.get(t, 0.0), boosters.get(t, 0.0))
             self.flags[i] = (t in negators or t.endswith("n't"), t == "but", t in CLAUSE_PUNCT, t[:1].isalnum())
             self.row[t] = i
+        return self.row
 
 
 _FORMS = _FormTable()
@@ -389,9 +395,9 @@ def valences(tok: Tokens) -> Valences:
     _, _, n_scalar = vader_rules()
     seg = tok.seg
     n = len(seg)
-    rows = _FORMS.rows(tok.norm)
-    raw, boost = _FORMS.values[rows, 0], _FORMS.values[rows, 1]
-    flags = _FORMS.flags[rows]
+    rows, form_values, form_flags = _FORMS.lookup(tok.norm)
+    raw, boost = form_values[rows, 0], form_values[rows, 1]
+    flags = form_flags[rows]
     is_neg, is_but, is_break, is_word = flags[:, 0], flags[:, 1], flags[:, 2], flags[:, 3]
     value = raw.copy()
     sign = np.sign(raw)
@@ -401,7 +407,7 @@ def valences(tok: Tokens) -> Valences:
         same = seg[lag:] == seg[:-lag]
         value[lag:] += sign[lag:] * np.where(same, boost[:-lag], 0.0) * BOOST_DECAY[lag - 1]
         negated[lag:] |= same & is_neg[:-lag]
-    value = np.where(negated, value * n_scalar, value)
+    value[negated] *= n_scalar
     but = np.ones(n)
     if is_but.any():
         cum = np.cumsum(is_but)
@@ -411,8 +417,11 @@ def valences(tok: Tokens) -> Valences:
         has_but = np.repeat(np.add.reduceat(is_but.astype(int), seg_start), seg_len) > 0
         but[has_but & (before_in_seg == 0)] = BUT_BEFORE
         but[has_but & (before_in_seg > 0) & ~is_but] = BUT_AFTER
-    new_seg = np.r_[True, seg[1:] != seg[:-1]] if n else np.zeros(0, bool)
-    clause = np.cumsum(is_break | is_but | new_seg)
+    breaks = is_break | is_but
+    breaks[1:] |= seg[1:] != seg[:-1]  # a new sentence opens a clause
+    if n:
+        breaks[0] = True
+    clause = np.cumsum(breaks)
     return Valences(raw, value, negated, but, clause, is_word)
 
 
