@@ -209,3 +209,47 @@ def test_committed_validation_meets_targets():
     assert set(record["data_sha256"]) == {"newsmtsc/dev-mt.jsonl", "newsmtsc/dev-rw.jsonl",
                                           "vader-nyt/nyt-editorial-snippets-dev.tsv"}
     assert record["model_sha256"] == __import__("hashlib").sha256(sentiment.MODEL_FILE.read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize("n", [2, 3, 7, 8, 9, 16, 129, 300])
+def test_bootstrap_means_are_numpys_row_means(n, monkeypatch):
+    """Summing whole rows of draws gives the same numbers as the mean of each resample."""
+    values = np.random.default_rng(n).normal(size=n)
+    draws = np.random.default_rng(5).integers(0, n, size=(2000, n))
+    expected = values[draws].mean(axis=1)
+    assert np.array_equal(sentiment._bootstrap_means(values, np.random.default_rng(5), 2000), expected)
+    monkeypatch.setattr(sentiment, "BOOTSTRAP_DRAWS", 3 * n + 1)  # drawn in chunks of three resamples
+    assert np.array_equal(sentiment._bootstrap_means(values, np.random.default_rng(5), 2000), expected)
+
+
+def test_row_quantiles_are_numpys():
+    rows = np.random.default_rng(2).normal(size=(5, 2000)).round(2)  # with ties
+    q = sentiment._tails(sentiment.CONFIDENCE)
+    assert np.array_equal(sentiment._row_quantiles(rows.copy(), q), np.quantile(rows, q, axis=1))
+
+
+def test_group_generator_draws_as_default_rng():
+    draws = sentiment._seed_for(7, "russia", "all").integers(0, 10, size=50)
+    crc = __import__("zlib").crc32("russia\x00all".encode("utf-8"))
+    assert np.array_equal(draws, np.random.default_rng([7, crc]).integers(0, 10, size=50))
+
+
+def test_target_features_from_the_sentences_with_targets(seed_doc):
+    """Features from the targets' sentences alone equal those from all the document's tokens."""
+    from analysis import actors
+
+    cols = actors.mentions.table(seed_doc).columns
+    seg, start, end = (np.asarray(cols[c], dtype="int64") for c in ("sentence_id", "start", "end"))
+    part = sentiment._target_tokens(seed_doc, seg, start, end)
+    whole = sentiment.doc_tokens(seed_doc)
+    assert len(part.seg) < len(whole.seg)
+    for a, b in zip(sentiment.features(part, seg, start, end), sentiment.features(whole, seg, start, end)):
+        assert np.array_equal(a, b)
+
+
+def test_tables_have_fixed_dtypes(make_doc):
+    for text in ("Critics accused Moscow of lying.", "Nothing here."):
+        doc = make_doc(text)
+        assert sentiment.scores.table(doc).dtypes == sentiment.SCORE_DTYPES
+        assert sentiment.toward_actors.table(doc).dtypes == sentiment.ACTOR_DTYPES
+        assert list(sentiment.toward_actors(doc).columns) == sentiment.ACTOR_COLUMNS
