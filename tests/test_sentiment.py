@@ -253,3 +253,17 @@ def test_tables_have_fixed_dtypes(make_doc):
         assert sentiment.scores.table(doc).dtypes == sentiment.SCORE_DTYPES
         assert sentiment.toward_actors.table(doc).dtypes == sentiment.ACTOR_DTYPES
         assert list(sentiment.toward_actors(doc).columns) == sentiment.ACTOR_COLUMNS
+
+
+@pytest.mark.parametrize("text", ["Critics accused MOSCOW of lying. Beijing's partner agreed.",
+                                  "\u0130stanbul hosted Putin. The talks failed."])  # lower() changes the length
+def test_target_tokens_are_the_token_norms(make_doc, text):
+    from analysis import actors, tokenise
+
+    doc = make_doc(text)
+    cols = actors.mentions.table(doc).columns
+    seg, start, end = (np.asarray(cols[c], dtype="int64") for c in ("sentence_id", "start", "end"))
+    part = sentiment._target_tokens(doc, seg, start, end)
+    t = tokenise.token_arrays(doc)
+    keep = np.searchsorted(t.start, part.start)
+    assert part.norm.tolist() == [t.norm[i] for i in keep]
