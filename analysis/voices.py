@@ -156,6 +156,10 @@ _KEY_BITS = 16
 #: the token hash: distinct primes, so that words differing in one of them
 #: (multiplicative hashing, Knuth, *TAOCP* vol. 3, 6.4) fall in different slots.
 _KEY_FACTORS = (1_000_003, 8191, 131, 1)
+#: Bits of the token hash used to find a document's own speaker names
+#: (:meth:`_Tokens.find`): a few dozen names leave most of 4,096 slots empty,
+#: and a table that small is cheap to make for every document.
+_NAME_KEY_BITS = 12
 
 
 def _token_keys(doc: Document, t: tokenise.TokenArrays) -> np.ndarray:
@@ -220,6 +224,15 @@ class _Tokens:
         self.body = doc.body
         self.start, self.end = t.start.tolist(), t.end.tolist()
         self.keys = _token_keys(doc, t)
+
+    def find(self, words, outside: np.ndarray) -> list[int]:
+        """Indices of the tokens outside quotations whose text is one of ``words`` (a set or dict)."""
+        mask = (1 << _NAME_KEY_BITS) - 1
+        table = np.zeros(mask + 1, dtype=bool)
+        table[[_word_key(w) & mask for w in words if w]] = True
+        body, starts, ends = self.body, self.start, self.end
+        return [i for i in np.flatnonzero(table[self.keys & mask] & outside).tolist()
+                if body[starts[i]:ends[i]] in words]
 
     def texts(self, i: int, j: int) -> tuple[str, ...]:
         """The texts of tokens ``i`` to ``j - 1`` as in the body."""
@@ -847,7 +860,7 @@ def _canonical_names(lex: _Lexicon, cues: list[_Cue], toks: _Tokens, outside: np
     counts: Counter = Counter()
     body, starts, ends = toks.body, toks.start, toks.end
     n = len(starts)
-    for i in np.flatnonzero(_Lookup(dict.fromkeys(short, 1))(toks).astype(bool) & outside).tolist():
+    for i in toks.find(set(short), outside):
         text_i = body[starts[i]:ends[i]]
         for j in (i - 1, i + 1):
             if 0 <= j < n and outside[j]:
@@ -893,7 +906,7 @@ def _mentions(cues: list[_Cue], canon: dict, toks: _Tokens, outside: np.ndarray,
         v.sort(key=lambda item: len(item[0]), reverse=True)
     body, starts, ends = toks.body, toks.start, toks.end
     found = []
-    for i in np.flatnonzero(_Lookup(dict.fromkeys(by_last, 1))(toks).astype(bool) & outside).tolist():
+    for i in toks.find(by_last, outside):
         for seq, name in by_last[body[starts[i]:ends[i]]]:
             k = i - len(seq) + 1
             if k >= 0 and (len(seq) == 1 or toks.texts(k, i) == seq[:-1]):
@@ -1001,60 +1014,64 @@ def _attribute(doc: Document, lex: _Lexicon) -> tuple[tables.Table, tables.Table
     """Quotations and unmatched marks of a document (as Tables), and its voice spans."""
     norm = doc.normalised
     if _MARK.search(norm) is None:  # no mark but apostrophes between letters
-        return tables.Table.empty(QUOTATION_DTYPES), tables.Table.empty(UNMATCHED_DTYPES), _voice_spans([])
+        return tables.Table.empty(QUOTATION_DTYPES), tables.Table.empty(UNMATCHED_DTYPES), _voice_spans()
     quotes, bad = _scan(doc)
     ctx = _context(doc, lex, quotes)
     t = tokenise.token_arrays(doc)
     word_starts = t.start[t.is_word]
     starts = np.array([q.start for q in quotes], dtype="int64")
     ends = np.array([q.end for q in quotes], dtype="int64")
-    n_words = (np.searchsorted(word_starts, ends) - np.searchsorted(word_starts, starts)).tolist()
-    records: list[dict] = []
+    n_words = np.searchsorted(word_starts, ends) - np.searchsorted(word_starts, starts)
+    body = doc.body
+    col: dict[str, list] = {c: [] for c in ("speaker", "speaker_actor", "kind", "cue", "voice", "speaker_type")}
     linked: dict[str, str | None] = {}
-    for k, (q, n) in enumerate(zip(quotes, n_words)):
-        if q.depth > 0:
-            parent = records[q.parent]
-            qkind, speaker, kind, cue = "nested", parent["speaker"], parent["speaker_type"], None
+    for q, n in zip(quotes, n_words.tolist()):
+        if q.depth > 0:  # in its parent's voice (a parent comes before what it contains)
+            qkind, speaker, kind, cue = "nested", col["speaker"][q.parent], col["speaker_type"][q.parent], None
         else:
             qkind, speaker, kind, cue = _classify(q, n, ctx)
         if speaker and kind != "group" and speaker not in linked:
             linked[speaker] = _resolve(speaker)
-        records.append({
-            "quote_id": k, "start": q.start, "end": q.end, "text": doc.body[q.start:q.end],
-            "speaker": speaker, "speaker_actor": linked.get(speaker) if kind != "group" else None,
-            "kind": qkind, "cue": cue, "voice": None, "speaker_type": kind, "depth": q.depth,
-            "parent": q.parent, "paragraph": q.para_start, "n_words": n,
-        })
-    for rec in records:
-        rec["voice"] = _voice_label(rec, records)
-    return _quotation_table(records), _unmatched_table(doc, bad), _voice_spans(records)
+        actor = linked.get(speaker) if kind != "group" else None
+        if q.depth > 0:
+            voice = col["voice"][q.parent]
+        elif qkind == "scare":
+            voice = AUTHOR
+        else:
+            voice = actor or (_slug(speaker) if speaker else "") or UNATTRIBUTED
+        for c, v in (("speaker", speaker), ("speaker_actor", actor), ("kind", qkind), ("cue", cue),
+                     ("voice", voice), ("speaker_type", kind)):
+            col[c].append(v)
+    columns = {
+        "quote_id": np.arange(len(quotes), dtype="int64"), "start": starts, "end": ends,
+        "text": [body[q.start:q.end] for q in quotes], **col,
+        "depth": np.array([q.depth for q in quotes], dtype="int64"), "parent": [q.parent for q in quotes],
+        "paragraph": np.array([q.para_start for q in quotes], dtype="int64"), "n_words": n_words.astype("int64"),
+    }
+    table = tables.Table(columns, QUOTATION_DTYPES) if quotes else tables.Table.empty(QUOTATION_DTYPES)
+    return table, _unmatched_table(doc, bad), _voice_spans(columns)
 
 
-def _voice_spans(records: list[dict]) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str], list[str]]:
+def _voice_spans(columns: dict | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str], list[str]]:
     """Outermost non-author quotations: starts, ends, voice codes, voice labels and speaker names.
 
-    Code 0 is always ``"author"``; the other labels follow in order of first
-    appearance.
+    ``columns`` are the quotation columns (none: no quotation). Code 0 is
+    always ``"author"``; the other labels follow in order of first appearance.
     """
-    top = [r for r in records if r["depth"] == 0 and r["voice"] != AUTHOR]
-    labels = [AUTHOR] + list(dict.fromkeys(r["voice"] for r in top))
+    if not columns:
+        empty = np.zeros(0, dtype="int64")
+        return empty, empty, empty, [AUTHOR], [AUTHOR]
+    voice, speaker = columns["voice"], columns["speaker"]
+    top = [k for k, (d, v) in enumerate(zip(columns["depth"].tolist(), voice)) if d == 0 and v != AUTHOR]
+    labels = [AUTHOR] + list(dict.fromkeys(voice[k] for k in top))
     code = {v: k for k, v in enumerate(labels)}
     names = {AUTHOR: AUTHOR}
-    for r in top:
-        if r["speaker"] and r["voice"] not in names:
-            names[r["voice"]] = r["speaker"]
-    return (np.array([r["start"] for r in top], dtype="int64"), np.array([r["end"] for r in top], dtype="int64"),
-            np.array([code[r["voice"]] for r in top], dtype="int64"), labels,
-            [names.get(v, v) for v in labels])
-
-
-def _quotation_table(records: list[dict]) -> tables.Table:
-    if not records:
-        return tables.Table.empty(QUOTATION_DTYPES)
-    columns = {c: [r[c] for r in records] for c in QUOTATION_COLUMNS}
-    for c in _INT_COLUMNS:
-        columns[c] = np.array(columns[c], dtype="int64")
-    return tables.Table(columns, QUOTATION_DTYPES)
+    for k in top:
+        if speaker[k] and voice[k] not in names:
+            names[voice[k]] = speaker[k]
+    rows = np.array(top, dtype="int64")
+    return (columns["start"][rows], columns["end"][rows], np.array([code[voice[k]] for k in top], dtype="int64"),
+            labels, [names.get(v, v) for v in labels])
 
 
 def _unmatched_table(doc: Document, bad) -> tables.Table:
@@ -1069,18 +1086,6 @@ def _unmatched_table(doc: Document, bad) -> tables.Table:
         "paragraph": np.array([p for _, _, _, p, _ in bad], dtype="int64"),
         "note": [n for _, _, _, _, n in bad],
     }, UNMATCHED_DTYPES)
-
-
-def _voice_label(rec: dict, records: list[dict]) -> str:
-    if rec["kind"] == "nested":
-        return _voice_label(records[rec["parent"]], records)
-    if rec["kind"] == "scare":
-        return AUTHOR
-    if rec["speaker_actor"]:
-        return rec["speaker_actor"]
-    if rec["speaker"]:
-        return _slug(rec["speaker"]) or UNATTRIBUTED
-    return UNATTRIBUTED
 
 
 def _is_block(norm: str, q: _Quote, paras: dict) -> bool:
