@@ -84,7 +84,7 @@ import math
 import re
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import repeat
@@ -103,6 +103,20 @@ from analysis.tables import Table
 #: sentence). The longest context rule in the packaged lexicon ("would not
 #: have" + participle) needs about 35; a bound keeps the work per marker small.
 CONTEXT_CHARS = 48
+#: Multiplier of the polynomial hash that looks the document's tokens up among
+#: the lexicon's: the 64-bit FNV prime (Fowler, Noll & Vo, FNV-1). Being odd,
+#: it is invertible modulo 2**64, so the hash of any token is read off the
+#: prefix sums of the text; every hit is then checked on the token itself.
+HASH_BASE = 1099511628211
+#: Characters for which the powers of HASH_BASE are computed once and kept
+#: (1 MB); a longer text computes its own. An opinion article is shorter: the
+#: seed article, of about 4,600 words, has about 30,000 characters.
+HASH_POWERS_KEPT = 1 << 16
+#: The one character whose lower case is longer than itself (dotted capital I):
+#: in a text with it, :func:`analysis.tokenise.words` lower-cases token by token.
+LONGER_LOWER = "\u0130"
+#: The one character outside ASCII whose lower case is an ASCII letter (k).
+KELVIN = "\u212a"
 #: Rates are per this many words (the suite-wide basis, see tokenise.word_count).
 PER_WORDS = 1000
 #: Two-sided 95% standard-normal quantile, for Wilson score intervals of
@@ -132,6 +146,8 @@ WRITER_VOICES = ("author", ALL_VOICES)
 _ENTRY_KEYS = frozenset({"forms", "pattern", "category", "subtype", "notes", "journalism", "case_sensitive",
                          "position", "not_before", "only_before", "not_after", "only_after", "quoted"})
 _CONTEXT_KEYS = ("not_before", "only_before", "not_after", "only_after")
+_HASH_MOD = 1 << 64
+_FOLD = 0x20  # the bit that makes an ASCII capital lower-case
 #: After these characters (normalised opening quotes and brackets) a capital
 #: starts a quoted sentence, so a case-sensitive form may be capitalised.
 _OPENERS = ('"', "'", "(", "[")
@@ -170,6 +186,10 @@ class Lexicon:
     by_first: dict  # first token -> [(tokens, surfaces, entry)], longest first, then file order
     pattern: re.Pattern | None
     vocabulary: dict  # token of any form -> its code; any other token has code len(vocabulary)
+    hashes: np.ndarray | None  # the tokens' hashes, sorted (None unless all are ASCII, with distinct hashes)
+    hash_codes: np.ndarray  # the code of each hash
+    by_pair: dict  # first two codes (as in two_tokens) -> ((codes, tokens, surfaces, entry), ...), in by_first order
+    by_single: dict  # code -> the one-token forms of this token, as in by_pair
     one_token: np.ndarray  # by token code: some one-token form is this token
     two_tokens: np.ndarray  # by code * (len(vocabulary) + 1) + code: some longer form starts with these tokens
 
@@ -309,14 +329,29 @@ def _compile(source: lexicons.Source) -> Lexicon:
     width = len(vocabulary) + 1  # the last code stands for every token outside the forms
     one_token = np.zeros(width, dtype=bool)
     two_tokens = np.zeros(width * width, dtype=bool)
+    by_pair: dict = {}
+    by_single: dict = {}
     for forms in by_first.values():
-        for toks, _, _ in forms:
-            if len(toks) == 1:
-                one_token[vocabulary[toks[0]]] = True
+        for toks, surf, e in forms:
+            codes = tuple(vocabulary[tok] for tok in toks)
+            if len(codes) == 1:
+                one_token[codes[0]] = True
+                by_single[codes[0]] = (*by_single.get(codes[0], ()), (codes, toks, surf, e))
             else:
-                two_tokens[vocabulary[toks[0]] * width + vocabulary[toks[1]]] = True
+                key = codes[0] * width + codes[1]
+                two_tokens[key] = True
+                by_pair[key] = (*by_pair.get(key, ()), (codes, toks, surf, e))
+    hashes = np.array([_hash(tok) for tok in vocabulary], dtype=np.uint64)
+    order = np.argsort(hashes)
+    hashable = len(np.unique(hashes)) == len(hashes) and all(tok.isascii() for tok in vocabulary)
     return Lexicon(label=label, meta=data["meta"], categories=cats, entries=entries, by_first=by_first,
-                   pattern=pattern, vocabulary=vocabulary, one_token=one_token, two_tokens=two_tokens)
+                   pattern=pattern, vocabulary=vocabulary, hashes=hashes[order] if hashable else None,
+                   hash_codes=order, by_pair=by_pair, by_single=by_single, one_token=one_token, two_tokens=two_tokens)
+
+
+def _hash(token: str) -> int:
+    """The hash :func:`_token_hashes` gives a token whose lower case is ``token`` (in ASCII)."""
+    return sum((ord(c) | _FOLD) * pow(HASH_BASE, i, _HASH_MOD) for i, c in enumerate(token)) % _HASH_MOD
 
 
 @lru_cache(maxsize=8)
@@ -398,15 +433,54 @@ def voices_at(doc: Document, offsets: Sequence[int]) -> list[str]:
 
 @dataclass(frozen=True)
 class _Tables:
-    """The tokens and sentences of a document as lists, for the checks of each candidate."""
+    """The tokens and sentences of a document, indexed one at a time in the checks of each candidate.
 
-    norm: list  # tokenise.token_arrays(doc).norm: each token normalised and lower-cased
-    starts: list
-    ends: list
-    sid: list
-    first_word: list  # per sentence: token index of its first word token, or -1
-    sent_start: list
-    sent_end: list
+    The integer columns are memory views of the arrays (an item is a Python int).
+    """
+
+    hashes: np.ndarray | None  # per token, see _token_hashes; None for a text with LONGER_LOWER or KELVIN
+    starts: memoryview
+    ends: memoryview
+    sid: memoryview
+    first_word: memoryview  # per sentence: token index of its first word token, or -1
+    sent_start: memoryview
+    sent_end: memoryview
+
+
+def _token_hashes(text: str, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """The polynomial hash (base :data:`HASH_BASE`, modulo 2**64) of each token ``text[start:end]``.
+
+    Each character is read with bit 5 set, which makes an ASCII capital lower
+    case (and may merge other characters, which only makes candidates), so a
+    token whose lower case is an ASCII string has the hash :func:`_hash` gives
+    that string, unless it has a :data:`KELVIN` sign. The hash of ``text[a:b]``
+    is ``(prefix[b] - prefix[a]) * HASH_BASE**-a``, where ``prefix[k]`` sums
+    ``char(i) * HASH_BASE**i`` over ``i < k`` (numpy's unsigned arithmetic
+    wraps modulo 2**64).
+    """
+    chars = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32) | np.uint32(_FOLD)
+    up, down = _kept_powers() if len(chars) <= HASH_POWERS_KEPT else _powers(len(chars))
+    prefix = np.zeros(len(chars) + 1, dtype=np.uint64)
+    np.cumsum(chars * up[:len(chars)], out=prefix[1:])
+    return (prefix[end] - prefix[start]) * down[start]
+
+
+def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """``HASH_BASE**i`` and ``HASH_BASE**-i`` modulo 2**64 for ``i < n``."""
+    up = np.full(n, HASH_BASE, dtype=np.uint64)
+    down = np.full(n, pow(HASH_BASE, -1, _HASH_MOD), dtype=np.uint64)
+    if n:
+        up[0] = down[0] = 1
+    return np.cumprod(up, out=up), np.cumprod(down, out=down)
+
+
+@lru_cache(maxsize=1)
+def _kept_powers() -> tuple[np.ndarray, np.ndarray]:
+    return _powers(HASH_POWERS_KEPT)
+
+
+def _view(values: np.ndarray) -> memoryview:
+    return memoryview(np.ascontiguousarray(values, dtype=np.int64))
 
 
 def _tables(doc: Document) -> _Tables:
@@ -415,28 +489,57 @@ def _tables(doc: Document) -> _Tables:
         sents = tokenise.sentence_arrays(doc)
         first = np.full(len(sents), -1, dtype="int64")
         idx = np.flatnonzero(tokens.is_word)
-        if len(idx):
-            uniq, pos = np.unique(tokens.sentence_id[idx], return_index=True)
-            first[uniq] = idx[pos]
-        return _Tables(norm=tokens.norm, starts=tokens.start.tolist(), ends=tokens.end.tolist(),
-                       sid=tokens.sentence_id.tolist(), first_word=first.tolist(),
-                       sent_start=sents.start.tolist(), sent_end=sents.end.tolist())
+        sid = tokens.sentence_id[idx]  # in text order
+        new = np.ones(len(idx), dtype=bool)
+        new[1:] = sid[1:] != sid[:-1]
+        first[sid[new]] = idx[new]
+        text = doc.normalised
+        hashed = LONGER_LOWER not in text and KELVIN not in text
+        return _Tables(hashes=_token_hashes(text, tokens.start, tokens.end) if hashed else None,
+                       starts=_view(tokens.start), ends=_view(tokens.end), sid=_view(tokens.sentence_id),
+                       first_word=_view(first), sent_start=_view(sents.start), sent_end=_view(sents.end))
 
     return doc.cached("stance.tables", build)
 
 
-def _candidates(t: _Tables, lex: Lexicon) -> list[int]:
-    """Token indices where a form can start, found vectorised.
+def _codes(doc: Document, t: _Tables, lex: Lexicon) -> tuple[np.ndarray, Callable[[int], str]]:
+    """The lexicon code of every token (``len(lex.vocabulary)`` for the others), and the norm of token k.
 
-    A one-token form's token, or the first two tokens of a longer form, must
-    occur at the position.
+    The norm is the token normalised and lower-cased, as in
+    :func:`analysis.tokenise.words`. Tokens are looked up by hash when the
+    lexicon's tokens are ASCII and the text has neither :data:`LONGER_LOWER`
+    nor :data:`KELVIN`: a token whose lower case is one of the lexicon's is
+    then made of ASCII characters and has its hash, and its norm is its own
+    lower case. A hash shared by another string only makes a candidate that
+    its norm then rejects.
     """
     other = len(lex.vocabulary)
-    codes = np.fromiter(map(lex.vocabulary.get, t.norm, repeat(other)), dtype="int64", count=len(t.norm))
-    hit = lex.one_token[codes]
-    if len(codes) > 1:
-        hit[:-1] |= lex.two_tokens[codes[:-1] * (other + 1) + codes[1:]]
-    return np.flatnonzero(hit).tolist()
+    if t.hashes is None or lex.hashes is None:
+        norm = tokenise.token_arrays(doc).norm
+        return np.fromiter(map(lex.vocabulary.get, norm, repeat(other)), dtype="int64", count=len(norm)), \
+            norm.__getitem__
+    if len(lex.hashes):
+        at = np.searchsorted(lex.hashes, t.hashes)
+        at[at == len(lex.hashes)] = 0
+        codes = np.where(lex.hashes[at] == t.hashes, lex.hash_codes[at], other)
+    else:  # a lexicon of patterns only
+        codes = np.full(len(t.hashes), other, dtype="int64")
+    text, starts, ends = doc.normalised, t.starts, t.ends
+    return codes, lambda k: text[starts[k]:ends[k]].lower()
+
+
+def _candidates(codes: np.ndarray, lex: Lexicon) -> zip:
+    """Where a form can start, found vectorised: (token index, its code, its and the next token's codes).
+
+    A one-token form's token, or the first two tokens of a longer form, must
+    occur at the position; the two codes are combined as in ``lex.two_tokens``.
+    """
+    width = len(lex.vocabulary) + 1
+    pair = codes * width
+    pair[:-1] += codes[1:]
+    pair[-1:] += width - 1  # no token follows the last
+    at = np.flatnonzero(lex.one_token[codes] | lex.two_tokens[pair])
+    return zip(at.tolist(), codes[at].tolist(), pair[at].tolist())
 
 
 def _accepts(e: Entry, t: _Tables, text: str, i: int, j: int, surf: tuple | None) -> bool:
@@ -452,7 +555,7 @@ def _accepts(e: Entry, t: _Tables, text: str, i: int, j: int, surf: tuple | None
     if e.position != "any":
         if i != t.first_word[s]:
             return False
-        if e.position == "disjunct" and not (j < len(t.norm) and t.sid[j] == s
+        if e.position == "disjunct" and not (j < len(t.sid) and t.sid[j] == s
                                              and text[t.starts[j]:t.ends[j]] == ","):
             return False
     start, end = t.starts[i], t.ends[j - 1]
@@ -475,13 +578,17 @@ def _find(doc: Document, lex: Lexicon) -> list[tuple[int, int, Entry]]:
     """(first token, end token, entry) of every accepted marker, overlaps resolved."""
     t = _tables(doc)
     text = doc.normalised
-    norm, sid, n = t.norm, t.sid, len(t.norm)
+    codes, norm = _codes(doc, t, lex)
+    code_list = codes.tolist()
+    sid, n = t.sid, len(t.sid)
     found = []
-    for i in _candidates(t, lex):
-        for form, surf, e in lex.by_first[norm[i]]:
+    for i, first, pair in _candidates(codes, lex):
+        # longer forms first (those starting with this token and the next), then one-token forms
+        for form, toks, surf, e in lex.by_pair.get(pair, ()) + lex.by_single.get(first, ()):
             j = i + len(form)
-            if j <= n and sid[j - 1] == sid[i] and tuple(norm[i:j]) == form \
-                    and _accepts(e, t, text, i, j, surf if e.case_sensitive else None):
+            if j <= n and sid[j - 1] == sid[i] and tuple(code_list[i:j]) == form \
+                    and _accepts(e, t, text, i, j, surf if e.case_sensitive else None) \
+                    and all(norm(k) == tok for k, tok in zip(range(i, j), toks)):
                 found.append((i, j, e))
                 break
     if lex.pattern is not None:
