@@ -336,6 +336,16 @@ def test_voice_at_marks_and_edges(make_doc):
     assert voices.voice_at(doc, []) == []
 
 
+def test_voice_codes_are_voice_at_as_codes(seed_doc):
+    offsets = list(range(0, len(seed_doc.body), 7))
+    codes, labels = voices.voice_codes(seed_doc, offsets)
+    assert codes.dtype == "int64" and labels[0] == "author"
+    assert [labels[c] for c in codes.tolist()] == voices.voice_at(seed_doc, offsets)
+    assert set(codes.tolist()) == set(range(len(labels)))  # every quoted voice speaks somewhere
+    with pytest.raises(InputError, match="offsets"):
+        voices.voice_codes(seed_doc, [[1, 2]])
+
+
 def test_positions_split_runs_at_sections(make_doc):
     doc = make_doc("A Title Here\n\nFirst part\n\nPutin said, \u201cWe help them now.\u201d\n\n"
                    "Second part\n\nThe author ends here.")
@@ -417,6 +427,28 @@ def test_columns_are_documented(seed_doc):
     assert tuple(voices.quotations(seed_doc).columns) == voices.QUOTATION_COLUMNS
     assert tuple(voices.unmatched(seed_doc).columns) == voices.UNMATCHED_COLUMNS
     assert tuple(voices.quotations(corpus.from_text("No quotes.")).columns) == voices.QUOTATION_COLUMNS
+
+
+@pytest.mark.parametrize("text", ["No quotes.", "He said \u201cno. Then he left.", "It was \u201cnew\u201d."])
+def test_dtypes_are_fixed(make_doc, text):
+    # the same dtypes whatever the document holds, so that joined tables equal joined frames
+    doc = make_doc(text)
+    assert voices.quotations(doc).dtypes.astype(str).to_dict() == \
+        {c: str(pd.Series([], dtype=d).dtype) for c, d in voices.QUOTATION_DTYPES.items()}
+    assert voices.unmatched(doc).dtypes.astype(str).to_dict() == \
+        {c: str(pd.Series([], dtype=d).dtype) for c, d in voices.UNMATCHED_DTYPES.items()}
+
+
+def test_table_is_the_frame(seed_doc):
+    table = voices.quotations.table(seed_doc)
+    pd.testing.assert_frame_equal(table.frame(), voices.quotations(seed_doc))
+    assert len(table) == len(voices.quotations(seed_doc))
+
+
+@pytest.mark.parametrize("name", ["Xi Jinping", "Sergey Lavrov", "Kremlin", "O'Brien", "U.S. Navy", "Jean-Yves Le Drian",
+                                  "Li Zhanshu", "Mr Smith", "Xi's", "RIA Novosti", "Zhang Wei2"])
+def test_name_forms_are_the_tokenizer_s(name):
+    assert voices._form_tokens(name) == tuple(tokenise.tokenize_text(name))
 
 
 # --- pooling quoted voices ------------------------------------------------------------
