@@ -354,3 +354,24 @@ def test_excluded_phrases_signal_no_frame(make_doc, text, expected):
     table = framing.matches(make_doc(text), book)
     assert table["text"].tolist() == expected
     assert set(table["frame"]) <= {"history"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # letters below U+0100 beyond ASCII
+        "Café talk: the ALLIANCE\u2019s allies and allied partners.",
+        # characters above U+00FF around the terms
+        "Alliance \u2014 a \u201cstrategic partnership\u201d of \u03a3 allies and \u4e16 partners.",
+        # lower-casing changes the text's length
+        "\u0130stanbul hosted the alliance and its partners.",
+        # forms of seven and eight characters, compounds among them
+        "Missile missiles anti-missile partner partners partner-led alliance alliances.",
+    ],
+)
+def test_matching_agrees_with_plain_matching_on_any_text(make_doc, text):
+    cb = framing.codebook(TINY)
+    doc = make_doc(text)
+    m = framing.matches(doc, cb)
+    assert len(m)
+    assert list(zip(m["frame"], m["term"], m["start"], m["end"])) == _plain_matcher(doc, cb)
