@@ -5,10 +5,12 @@ from __future__ import annotations
 import math
 import re
 
+import numpy as np
 import pytest
 
 from analysis import lexicons, stance
 from analysis.errors import InputError, LexiconError
+from analysis.tables import Table
 
 
 def _quoted_voice(doc, offsets, speaker="putin"):
@@ -149,6 +151,46 @@ def test_markers_table_shape_and_offsets(make_doc, author_voice):
     assert [doc.body[s:e].lower() for s, e in zip(table["start"], table["end"])] == table["marker"].tolist()
     assert table["section"].tolist() == ["Intro", "Intro", "Later"]
     assert table["sentence_id"].tolist() == [0, 0, 1]
+
+
+def test_markers_table_has_fixed_dtypes(make_doc, author_voice):
+    table = stance.markers.table(make_doc("Clearly, it may rain."))
+    assert isinstance(table, Table) and table.dtypes == stance.MARKER_DTYPES and len(table) == 2
+    empty = stance.markers(make_doc("The ship sailed north."))
+    found = stance.markers(make_doc("Clearly, it may rain."))
+    assert empty.empty and empty.dtypes.to_dict() == found.dtypes.to_dict()
+
+
+# Tokens are looked up by hash, except in a text with a dotted capital I or a Kelvin sign,
+# or with a lexicon whose forms are not ASCII: the markers are the same either way.
+LOOKUPS = [
+    ("WE MAY WIN. CLEARLY, OF COURSE, YOU KNOW.",
+     [("booster", "clearly"), ("engagement", "of course"), ("engagement", "you")]),
+    ("I \u212aNOW that it may rain. In Fact, it is.",
+     [("self_mention", "i"), ("booster", "know"), ("hedge", "may"), ("booster", "in fact")]),
+    ("\u0130stanbul may fall. I know it. In fact, it is.",
+     [("hedge", "may"), ("self_mention", "i"), ("booster", "know"), ("booster", "in fact")]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), LOOKUPS)
+def test_token_lookup(make_doc, author_voice, text, expected):
+    assert found(make_doc(text)) == expected
+
+
+def test_token_hashes_match_the_lexicon():
+    words = sorted(stance.lexicon().vocabulary)
+    text = " ".join(w.upper() if i % 2 else w for i, w in enumerate(words))
+    starts = np.cumsum([0] + [len(w) + 1 for w in words[:-1]])
+    hashes = stance._token_hashes(text, starts, starts + np.array([len(w) for w in words]))
+    assert hashes.tolist() == [stance._hash(w) for w in words]
+
+
+def test_user_lexicon_beyond_ascii(make_doc, author_voice):
+    data = {"categories": {"attitude": {"rationale": "r"}},
+            "markers": [{"forms": ["na\u00efve", "sort of"], "category": "attitude"}]}
+    table = stance.markers(make_doc("It is sort of na\u00efve. Na\u00efve? Yes."), data)
+    assert table["marker"].tolist() == ["sort of", "na\u00efve", "na\u00efve"]
 
 
 def test_markers_without_voices_module(make_doc, monkeypatch):
