@@ -198,6 +198,9 @@ class Model:
         w_lexical: weights, shape (n lexical, 3).
         bias: shape (3,).
         meta: training provenance.
+        word_rows: word -> its rows of ``w_lexical`` as (right, right
+            negated, left, left negated) feature, -1 when absent (the
+            vocabulary read by word, as :func:`features` marks the words).
     """
 
     numeric: tuple[str, ...]
@@ -209,6 +212,19 @@ class Model:
     w_lexical: np.ndarray
     bias: np.ndarray
     meta: dict
+    word_rows: dict[str, tuple[int, int, int, int]]
+
+
+def _word_rows(lexical: tuple[str, ...]) -> dict[str, tuple[int, int, int, int]]:
+    """The vocabulary by word: each word's rows for the prefixes of :data:`_LEXICAL_PREFIX`."""
+    code = {prefix: i for i, prefix in enumerate(_LEXICAL_PREFIX)}
+    rows: dict[str, list[int]] = {}
+    for i, key in enumerate(lexical):
+        negated = key[2:3] == "~"
+        prefix = key[:3] if negated else key[:2]
+        if prefix in code:
+            rows.setdefault(key[len(prefix):], [-1] * len(code))[code[prefix]] = i
+    return {word: tuple(r) for word, r in rows.items()}
 
 
 def model_from_dict(data: dict, label: str = "model") -> Model:
@@ -226,6 +242,7 @@ def model_from_dict(data: dict, label: str = "model") -> Model:
             w_lexical=np.asarray(data["w_lexical"], dtype=float).reshape(len(lexical), 3),
             bias=np.asarray(data["bias"], dtype=float).reshape(3),
             meta=dict(data.get("meta", {})),
+            word_rows=_word_rows(lexical),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ModelError(f"{label}: malformed sentiment model ({exc})") from None
@@ -550,11 +567,24 @@ def features(tok: Tokens, seg: np.ndarray, start: np.ndarray, end: np.ndarray,
         pairs (target index, key such as ``"L:accused"`` or ``"R:~support"``,
         ``~`` marking a negated word).
     """
+    numeric, lex_target, code, token = _target_features(tok, seg, start, end, val)
+    keys = [_LEXICAL_PREFIX[c] + w for c, w in zip(code.tolist(), tok.norm[token].tolist())]
+    return numeric, lex_target, np.array(keys, dtype=object)
+
+
+def _target_features(tok: Tokens, seg: np.ndarray, start: np.ndarray, end: np.ndarray,
+                     val: Valences | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`features`, each lexical feature as (target, prefix code, token).
+
+    The prefix code indexes :data:`_LEXICAL_PREFIX` (side and negation); the
+    token is an index into ``tok``: the key is the prefix plus the token's text.
+    """
     val = valences(tok) if val is None else val
     n = len(seg)
     numeric = np.zeros((n, len(NUMERIC_FEATURES)))
     if n == 0 or len(tok.seg) == 0:
-        return numeric, np.zeros(0, dtype="int64"), np.zeros(0, dtype=object)
+        none = np.zeros(0, dtype="int64")
+        return numeric, none, none, none
     ts, te = target_spans(tok, seg, start, end)
     counts = np.bincount(tok.seg, minlength=tok.n_seg)
     first = np.cumsum(counts) - counts
@@ -595,9 +625,7 @@ def features(tok: Tokens, seg: np.ndarray, start: np.ndarray, end: np.ndarray,
     numeric[:, 14] = np.log1p(lengths)
     keep = np.flatnonzero(outside & (dist <= WINDOW) & val.is_word[pt])
     kept = pt[keep]
-    prefix = (_LEXICAL_PREFIX[k] for k in (2 * left[keep] + val.negated[kept]).tolist())
-    keys = np.array([p + w for p, w in zip(prefix, tok.norm[kept].tolist())], dtype=object)
-    return numeric, pm[keep], keys
+    return numeric, pm[keep], 2 * left[keep] + val.negated[kept], kept
 
 
 #: Prefix of a lexical feature key by side (right 0, left 2) plus negation (1).
@@ -606,12 +634,16 @@ _LEXICAL_PREFIX = ("R:", "R:~", "L:", "L:~")
 
 def _predict(numeric: np.ndarray, lex_target: np.ndarray, lex_key: np.ndarray, mdl: Model) -> np.ndarray:
     """Class probabilities (n, 3) for feature rows."""
+    rows = np.fromiter(map(mdl.vocabulary.get, lex_key, repeat(-1)), dtype="int64", count=len(lex_key))
+    return _probabilities(numeric, lex_target, rows, mdl)
+
+
+def _probabilities(numeric: np.ndarray, lex_target: np.ndarray, lex_row: np.ndarray, mdl: Model) -> np.ndarray:
+    """Class probabilities (n, 3), the lexical features given as rows of ``w_lexical`` (-1: not in it)."""
     z = ((numeric - mdl.mean) / mdl.scale) @ mdl.w_numeric + mdl.bias
-    if len(lex_key):
-        idx = np.fromiter(map(mdl.vocabulary.get, lex_key, repeat(-1)), dtype="int64", count=len(lex_key))
-        ok = idx >= 0
-        if ok.any():
-            np.add.at(z, lex_target[ok], mdl.w_lexical[idx[ok]])
+    ok = lex_row >= 0
+    if ok.any():
+        np.add.at(z, lex_target[ok], mdl.w_lexical[lex_row[ok]])
     z -= z.max(axis=1, keepdims=True)
     p = np.exp(z)
     return p / p.sum(axis=1, keepdims=True)
@@ -775,7 +807,12 @@ def _score_table(doc: Document, gazetteer) -> tables.Table:
     end = np.asarray(cols["end"], dtype="int64")
     if len(ment):
         tok = _target_tokens(doc, seg, start, end)
-        p = _predict(*features(tok, seg, start, end), model())
+        numeric, lex_target, code, token = _target_features(tok, seg, start, end)
+        mdl = model()
+        rows, absent = mdl.word_rows, (-1,) * len(_LEXICAL_PREFIX)
+        lex_row = np.fromiter((rows.get(w, absent)[c] for w, c in zip(tok.norm[token].tolist(), code.tolist())),
+                              dtype="int64", count=len(token))
+        p = _probabilities(numeric, lex_target, lex_row, mdl)
     else:
         p = np.zeros((0, len(LABELS)))
     columns = {c: cols[c] for c in SCORE_COLUMNS[:SCORE_COLUMNS.index("voice")]}
