@@ -168,12 +168,13 @@ def _token_keys(doc: Document, t: tokenise.TokenArrays) -> np.ndarray:
         return np.zeros(0, dtype="int64")
     chars = np.frombuffer(doc.body.encode("utf-32-le"), dtype="<u4")
     length = t.end - t.start
-    f1, f2, f3, f4 = _KEY_FACTORS
-    keys = chars[t.start].astype("int64") * f1
-    keys += chars[t.start + (length > 1)].astype("int64") * f2
-    keys += chars[t.end - 1].astype("int64") * f3
-    keys += length * f4
-    keys &= (1 << _KEY_BITS) - 1
+    f1, f2, f3, f4 = (np.uint32(f) for f in _KEY_FACTORS)
+    # in 32 bits: the low bits kept are those of the exact sum of :func:`_word_key`
+    keys = chars[t.start] * f1
+    keys += chars[t.start + (length > 1)] * f2
+    keys += chars[t.end - 1] * f3
+    keys += length.astype(np.uint32) * f4
+    keys &= np.uint32((1 << _KEY_BITS) - 1)
     return keys
 
 
@@ -586,15 +587,19 @@ def _subject(lex: _Lexicon, window: str, offset: int):
     if not found:
         return None
     text, kind, k = found
-    return text, kind, offset + _token_start(window, k)
+    return text, kind, offset + _token_start(window, toks, k)
 
 
-def _token_start(text: str, k: int) -> int:
-    """Offset in ``text`` of its ``k``-th white-space separated token (as ``text.split()``)."""
-    for i, m in enumerate(_TOKEN.finditer(text)):
-        if i == k:
-            return m.start()
-    raise IndexError(k)
+def _token_start(text: str, toks: list[str], k: int) -> int:
+    """Offset in ``text`` of ``toks[k]``, where ``toks`` is ``text.split()``.
+
+    Found from the end: a token holds no white space, so the last occurrence
+    of a token before the start of the next one is the token itself.
+    """
+    at = len(text)
+    for m in range(len(toks) - 1, k - 1, -1):
+        at = text.rindex(toks[m], 0, at)
+    return at
 
 
 def _subject_at(lex: _Lexicon, toks, words, end: int):
@@ -857,22 +862,25 @@ def _canonical_names(lex: _Lexicon, cues: list[_Cue], toks: _Tokens, outside: np
     if not short:
         return {}
     full = [p for p in persons if " " in p]
+    out = {}
+    for name in short:
+        known = [f for f in full if name in (f.split(" ")[0], f.split(" ")[-1])]
+        if len(known) == 1:
+            out[name] = known[0]
+    rest = [name for name in short if name not in out]
+    if not rest:
+        return out
     counts: Counter = Counter()
     body, starts, ends = toks.body, toks.start, toks.end
     n = len(starts)
-    for i in toks.find(set(short), outside):
+    for i in toks.find(set(rest), outside):
         text_i = body[starts[i]:ends[i]]
         for j in (i - 1, i + 1):
             if 0 <= j < n and outside[j]:
                 text_j = body[starts[j]:ends[j]]
                 if _is_name_word(lex, text_j):
                     counts[(text_i, f"{text_j} {text_i}" if j < i else f"{text_i} {text_j}")] += 1
-    out = {}
-    for name in short:
-        known = [f for f in full if name in (f.split(" ")[0], f.split(" ")[-1])]
-        if len(known) == 1:
-            out[name] = known[0]
-            continue
+    for name in rest:
         seen = sorted(((n, form) for (k, form), n in counts.items() if k == name), reverse=True)
         if seen:
             out[name] = seen[0][1]
