@@ -74,7 +74,7 @@ Voices
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -846,6 +846,7 @@ def _resolve(name: str | None) -> str | None:
         return None
 
 
+@lru_cache(maxsize=4096)
 def _slug(name: str) -> str:
     return _SLUG.sub("_", name.lower()).strip("_")
 
@@ -873,10 +874,11 @@ def _canonical_names(lex: _Lexicon, cues: list[_Cue], toks: _Tokens, outside: np
     counts: Counter = Counter()
     body, starts, ends = toks.body, toks.start, toks.end
     n = len(starts)
+    is_outside = outside.tobytes()  # one byte per token, cheap to index one by one
     for i in toks.find(set(rest), outside):
         text_i = body[starts[i]:ends[i]]
         for j in (i - 1, i + 1):
-            if 0 <= j < n and outside[j]:
+            if 0 <= j < n and is_outside[j]:
                 text_j = body[starts[j]:ends[j]]
                 if _is_name_word(lex, text_j):
                     counts[(text_i, f"{text_j} {text_i}" if j < i else f"{text_i} {text_j}")] += 1
@@ -952,11 +954,10 @@ def _context(doc: Document, lex: _Lexicon, quotes: list[_Quote]) -> _Context:
     top = [q for q in quotes if q.depth == 0]
     masked = _mask(norm, [(q.start, q.end) for q in top])
     t = tokenise.token_arrays(doc)
-    q_starts = np.array([q.start for q in top], dtype="int64")
-    q_ends = np.array([q.end for q in top], dtype="int64")
-    k = np.searchsorted(q_starts, t.start, side="right") - 1
-    outside = ~((k >= 0) & (t.start < q_ends[np.clip(k, 0, None)])) if len(top) else np.ones(len(t), bool)
     toks = _Tokens(doc, t)
+    outside = np.ones(len(t), dtype=bool)
+    for q in top:  # outermost quotations do not overlap
+        outside[bisect_left(toks.start, q.start):bisect_left(toks.start, q.end)] = False
     flags = lex.tokens(toks)
     spans = tokenise.sentence_spans(doc)
     s_starts, s_ends = spans[:, 0].tolist(), spans[:, 1].tolist()
