@@ -362,6 +362,11 @@ _PACKED_CHARS = 7
 _PENDING_SHARE = 8
 #: Byte masks keeping the first 0-7 characters of a packed key.
 _PACKED_MASKS = np.array([(1 << (8 * k)) - 1 for k in range(_PACKED_CHARS + 1)], dtype=np.uint64)
+#: ``str.lower`` of each character below U+0100 (each is one character below U+0100).
+_LOWER_BYTES = np.array([ord(chr(c).lower()) for c in range(256)], dtype=np.uint8)
+#: The one character whose lower case depends on its neighbours in ``str.lower``
+#: (Final_Sigma): σ, or ς at the end of a word.
+_CAPITAL_SIGMA = 0x3A3
 
 
 class _Forms:
@@ -525,38 +530,44 @@ class _Found:
         self.sentence_id, self.word_index = sentence_id, word_index
 
 
-def _packed(doc: Document, t: tokenise.TokenArrays) -> tuple[str, np.ndarray, np.ndarray] | None:
+@lru_cache(maxsize=4096)
+def _lowers_alone(code_point: int) -> bool:
+    """Whether ``str.lower`` makes one character of this one, whatever surrounds it."""
+    return code_point != _CAPITAL_SIGMA and len(chr(code_point).lower()) == 1
+
+
+def _packed(doc: Document, t: tokenise.TokenArrays) -> tuple[np.ndarray, np.ndarray] | None:
     """Every token's lower-cased form as an integer key, where the form is short enough.
 
     The key of a form of at most :data:`_PACKED_CHARS` characters, all below
     U+0100, is its characters as bytes (the first in the lowest byte) and its
-    length in the top byte, so equal keys are equal forms.
+    length in the top byte, so equal keys are equal forms. Characters are
+    lower-cased one by one, which is what lower-casing the text does when no
+    character of it changes length or depends on its neighbours.
 
     Returns:
-        The lower-cased normalised text, which of the tokens have a key
-        (bool), and their keys (uint64); None when lower-casing changes the
-        text's length (the tokens' forms are then not slices of it).
+        Which of the tokens have a key (bool), and their keys (uint64); None
+        when some character of the text does not lower-case alone.
     """
     norm = doc.normalised
-    lowered = norm.lower()
-    if len(lowered) != len(norm):
-        return None
     length = t.end - t.start
     short = length <= _PACKED_CHARS
     try:  # every character below U+0100: one byte each
-        byte = np.frombuffer(lowered.encode("latin-1") + bytes(8), dtype=np.uint8)
+        byte = np.frombuffer(norm.encode("latin-1") + bytes(8), dtype=np.uint8)
     except UnicodeEncodeError:
-        chars = np.frombuffer(lowered.encode("utf-32-le"), dtype="<u4")
-        wide = np.zeros(len(chars) + 1, dtype="int64")
-        np.cumsum(chars > 0xFF, out=wide[1:])
-        short &= wide[t.end] == wide[t.start]
+        chars = np.frombuffer(norm.encode("utf-32-le"), dtype="<u4")
+        wide = np.flatnonzero(chars > 0xFF)
+        if not all(map(_lowers_alone, np.unique(chars[wide]).tolist())):
+            return None
+        short &= np.searchsorted(wide, t.start) == np.searchsorted(wide, t.end)
         byte = np.zeros(len(chars) + 8, dtype=np.uint8)
         byte[:len(chars)] = chars  # a character above U+00FF is in no short form: its byte is never read
-    # the 8 bytes from every offset as one little-endian integer (a view, nothing copied)
+    # the 8 lower-cased bytes from every offset as one little-endian integer
+    byte = _LOWER_BYTES[byte]
     at_offset = np.ndarray((len(byte) - 7,), dtype="<u8", buffer=byte, strides=(1,))
     size = length[short].astype(np.uint64)
     keys = (at_offset[t.start[short]] & _PACKED_MASKS[size]) | (size << np.uint64(56))
-    return lowered, short, keys
+    return short, keys
 
 
 def _string_codes(m: _Matcher, forms: _Forms, strings: list[str]) -> np.ndarray:
@@ -577,7 +588,8 @@ def _token_codes(doc: Document, t: tokenise.TokenArrays, m: _Matcher, forms: _Fo
     packed = _packed(doc, t)
     if packed is None:
         return _string_codes(m, forms, t.norm)
-    lowered, short, keys = packed
+    short, keys = packed
+    norm = doc.normalised
     codes = np.empty(len(t), dtype="int64")
     known, known_codes = forms.packed
     pending = forms.pending
@@ -595,13 +607,13 @@ def _token_codes(doc: Document, t: tokenise.TokenArrays, m: _Matcher, forms: _Fo
         new = miss[short_codes[miss] == _UNSEEN]
         if len(new):
             first = dict(zip(keys[new].tolist(), np.flatnonzero(short)[new].tolist()))  # key -> a token
-            strings = [lowered[t.start[i]:t.end[i]] for i in first.values()]
+            strings = [norm[t.start[i]:t.end[i]].lower() for i in first.values()]
             coded = dict(zip(first, m.code(forms, strings, list(first))))
             short_codes[new] = [coded[k] for k in keys[new].tolist()]
     codes[short] = short_codes
     long = np.flatnonzero(~short)
     if len(long):
-        codes[long] = _string_codes(m, forms, [lowered[a:b] for a, b in
+        codes[long] = _string_codes(m, forms, [norm[a:b].lower() for a, b in
                                                 zip(t.start[long].tolist(), t.end[long].tolist())])
     return codes
 

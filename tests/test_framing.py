@@ -362,7 +362,9 @@ def test_excluded_phrases_signal_no_frame(make_doc, text, expected):
         # letters below U+0100 beyond ASCII
         "Café talk: the ALLIANCE\u2019s allies and allied partners.",
         # characters above U+00FF around the terms
-        "Alliance \u2014 a \u201cstrategic partnership\u201d of \u03a3 allies and \u4e16 partners.",
+        "Alliance \u2014 a \u201cstrategic partnership\u201d of \u4e16 allies and partners.",
+        # a capital sigma, whose lower case depends on the next letter
+        "Alliance of \u03a3\u03a3 allies and \u0391\u03a3 partners.",
         # lower-casing changes the text's length
         "\u0130stanbul hosted the alliance and its partners.",
         # forms of seven and eight characters, compounds among them
@@ -375,3 +377,10 @@ def test_matching_agrees_with_plain_matching_on_any_text(make_doc, text):
     m = framing.matches(doc, cb)
     assert len(m)
     assert list(zip(m["frame"], m["term"], m["start"], m["end"])) == _plain_matcher(doc, cb)
+
+
+def test_upper_case_letters_beyond_ascii_match(make_doc):
+    book = {"frames": {"x": frame(terms=["caf\u00e9 society"], inflected=["\u00e9migr\u00e9"])}}
+    doc = make_doc("The CAF\u00c9 SOCIETY of \u00c9MIGR\u00c9S \u2014 \u00e9migr\u00e9 caf\u00e9 society.")
+    assert [t for _, _, t in found(doc, book)] == [
+        "CAF\u00c9 SOCIETY", "\u00c9MIGR\u00c9S", "\u00e9migr\u00e9", "caf\u00e9 society"]
