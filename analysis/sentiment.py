@@ -997,55 +997,50 @@ def _actor_table(actor: list, voice: list, score: np.ndarray, label: list, seed:
 
     A group is an actor with all its mentions, or with those in the author's
     voice or in a quoted voice (rows in table order; empty groups left out).
-    The groups' rows are gathered once, so label counts and whether the
-    scores vary come from one reduction each; a group's bootstrap draws come
-    from its own generator (:func:`_seed_for`), as in :func:`bootstrap_interval`.
+    A document has a few dozen mentions, so the groups are gathered in plain
+    Python; a group's bootstrap draws come from its own generator
+    (:func:`_seed_for`), as in :func:`bootstrap_interval`, and the
+    percentiles of all groups are read in one pass.
     """
-    n = len(actor)
-    if n == 0:
+    if len(actor) == 0:
         return tables.Table.empty(ACTOR_DTYPES)
-    ids: dict[str, int] = {}
-    code = np.fromiter((ids.setdefault(a, len(ids)) for a in actor), dtype="int64", count=n)
-    names = list(ids)
-    # 0: no voice known; 1: the author's; 2: quoted
-    kind = np.fromiter((0 if not isinstance(v, str) else 1 if v == "author" else 2 for v in voice),
-                       dtype="int64", count=n)
-    known = np.flatnonzero(kind)
-    key = np.concatenate([code * 3, code[known] * 3 + kind[known]])
-    rows = np.concatenate([np.arange(n), known])
-    order = np.argsort(key, kind="stable")
-    key, rows = key[order], rows[order]
-    change = key[1:] != key[:-1]
-    starts = np.concatenate([[0], np.flatnonzero(change) + 1])
-    group = np.concatenate([[0], np.cumsum(change)])
-    key = key[starts]
-    count = np.diff(starts, append=len(rows))
-    values = np.asarray(score, dtype="float64")[rows]
-    ends = (starts + count).tolist()
-    # each group summed on its own: a segmented sum (np.add.reduceat) adds in another order than np.mean
-    mean = np.array([np.add.reduce(values[a:b]) for a, b in zip(starts.tolist(), ends)]) / count
-    label_code = {name: i for i, name in enumerate(LABELS)}
-    labels = np.fromiter((label_code[x] for x in label), dtype="int64", count=n)[rows]
-    n_labels = len(LABELS)
-    shares = np.bincount(group * n_labels + labels, minlength=len(key) * n_labels).reshape(-1, n_labels)
-    shares = shares / count[:, None]
-    # one value, or all equal: the interval is the value and no draw is made
-    low, high = values[starts], values[starts].copy()
-    same = np.maximum.reduceat(values, starts) == np.minimum.reduceat(values, starts)
-    varies = np.flatnonzero((count > 1) & ~same)
-    if len(varies):
-        means = np.stack([_bootstrap_means(values[starts[g]:starts[g] + count[g]],
-                                           _seed_for(seed, names[key[g] // 3], _VOICES[key[g] % 3]),
-                                           BOOTSTRAP_RESAMPLES) for g in varies.tolist()])
-        low[varies], high[varies] = _row_quantiles(means, _tails(CONFIDENCE))
+    score = np.asarray(score, dtype="float64")
+    groups: dict[tuple[str, int], list[int]] = {}
+    for i, (a, v) in enumerate(zip(actor, voice)):
+        groups.setdefault((a, 0), []).append(i)
+        if isinstance(v, str):  # voices known: 1 the author's, 2 quoted
+            groups.setdefault((a, 1 if v == "author" else 2), []).append(i)
     # most mentions (all voices) first, then actor id, then all/author/quoted
-    total = count[key % 3 == 0]
-    out = sorted(range(len(key)), key=lambda g: (-total[key[g] // 3], names[key[g] // 3], key[g] % 3))
+    order = sorted(groups, key=lambda g: (-len(groups[g[0], 0]), g))
+    label_code = {name: i for i, name in enumerate(LABELS)}
+    codes = [label_code[x] for x in label]
+    n_mentions, mean, low, high, shares, varies, draws = [], [], [], [], [], [], []
+    for k, (a, v) in enumerate(order):
+        rows = groups[a, v]
+        n = len(rows)
+        values = score[rows]
+        n_mentions.append(n)
+        mean.append(np.add.reduce(values) / n)
+        counts = [0] * len(LABELS)
+        for i in rows:
+            counts[codes[i]] += 1
+        shares.append([c / n for c in counts])
+        first = values[0]
+        low.append(first)
+        high.append(first)
+        # one value, or all equal: the interval is the value and no draw is made
+        if n > 1 and not all(x == first for x in values.tolist()):
+            varies.append(k)
+            draws.append(_bootstrap_means(values, _seed_for(seed, a, _VOICES[v]), BOOTSTRAP_RESAMPLES))
+    if varies:
+        for k, lo, hi in zip(varies, *_row_quantiles(np.stack(draws), _tails(CONFIDENCE)).tolist()):
+            low[k], high[k] = lo, hi
+    share = np.array(shares, dtype="float64")
     return tables.Table({
-        "actor": [names[k] for k in (key[out] // 3).tolist()],
-        "voice": [_VOICES[k] for k in (key[out] % 3).tolist()],
-        "n_mentions": count[out], "mean": mean[out], "ci_low": low[out], "ci_high": high[out],
-        "share_negative": shares[out, 0], "share_neutral": shares[out, 1], "share_positive": shares[out, 2],
+        "actor": [a for a, _ in order], "voice": [_VOICES[v] for _, v in order],
+        "n_mentions": np.array(n_mentions, dtype="int64"), "mean": np.array(mean, dtype="float64"),
+        "ci_low": np.array(low, dtype="float64"), "ci_high": np.array(high, dtype="float64"),
+        "share_negative": share[:, 0], "share_neutral": share[:, 1], "share_positive": share[:, 2],
     }, ACTOR_DTYPES)
 
 
