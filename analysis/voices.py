@@ -63,7 +63,8 @@ Attribution
     that module is present. See ``docs/voices.md`` for every rule.
 
 Voices
-    :func:`voice_at` gives the voice at character offsets; :func:`token_voices`
+    :func:`voice_at` gives the voice at character offsets (:func:`voice_codes`
+    the same as integer codes into the document's voice labels); :func:`token_voices`
     and :func:`sentence_voices` add a ``voice`` column to the token and sentence
     tables; :func:`shares` counts words per voice; :func:`positions` gives the
     runs of each voice along the article for plotting. A voice is the speaker's
@@ -489,6 +490,8 @@ def _scan(doc: Document) -> tuple[list[_Quote], list[tuple[int, int, str, int, s
             bad.append((carry.start, _mark_end(norm, carry.start), "opening", carry.para_start,
                         "quotation not closed; taken to run to the end of the paragraph"))
             carry = None
+        if not stack:
+            continue
         nxt = paras[k + 1] if k + 1 < len(paras) else None
         outer = next((s for s in stack if s[1] == "double"), None)
         continues = (outer is not None and nxt is not None and nxt.section == para.section
@@ -642,7 +645,8 @@ def _role_at(lex: _Lexicon, toks, end: int):
 
 
 def _is_name_word(lex: _Lexicon, word: str) -> bool:
-    return ("A" <= word[:1] <= "Z" and bool(_NAME_WORD.match(word)) and not word.endswith("'s") and word not in lex.not_names
+    return ("A" <= word[:1] <= "Z" and bool(_NAME_WORD.match(word)) and not word.endswith("'s")
+            and word not in lex.not_names
             and word not in lex.title_words)
 
 
@@ -703,7 +707,8 @@ def _subject_after(lex: _Lexicon, masked: str, end: int):
 
 def _institution_at(lex: _Lexicon, toks, words, end: int):
     e = end
-    if len(words[e]) == 4 and words[e].isdecimal() and e >= 2:  # "... document of December 2017", "... dated December 2017"
+    # a year: "... document of December 2017", "... dated December 2017"
+    if len(words[e]) == 4 and words[e].isdecimal() and e >= 2:
         j = e - 1
         if words[j][:1].isupper() and j >= 1:
             j -= 1
@@ -1032,28 +1037,21 @@ def _attribute(doc: Document, lex: _Lexicon) -> tuple[tables.Table, tables.Table
     ends = np.array([q.end for q in quotes], dtype="int64")
     n_words = np.searchsorted(word_starts, ends) - np.searchsorted(word_starts, starts)
     body = doc.body
-    col: dict[str, list] = {c: [] for c in ("speaker", "speaker_actor", "kind", "cue", "voice", "speaker_type")}
-    linked: dict[str, str | None] = {}
+    rows = []  # (speaker, speaker_actor, kind, cue, voice, speaker_type) of each quotation
     for q, n in zip(quotes, n_words.tolist()):
         if q.depth > 0:  # in its parent's voice (a parent comes before what it contains)
-            qkind, speaker, kind, cue = "nested", col["speaker"][q.parent], col["speaker_type"][q.parent], None
+            speaker, _, _, _, voice, kind = rows[q.parent]
+            qkind, cue = "nested", None
         else:
             qkind, speaker, kind, cue = _classify(q, n, ctx)
-        if speaker and kind != "group" and speaker not in linked:
-            linked[speaker] = _resolve(speaker)
-        actor = linked.get(speaker) if kind != "group" else None
-        if q.depth > 0:
-            voice = col["voice"][q.parent]
-        elif qkind == "scare":
-            voice = AUTHOR
-        else:
-            voice = actor or (_slug(speaker) if speaker else "") or UNATTRIBUTED
-        for c, v in (("speaker", speaker), ("speaker_actor", actor), ("kind", qkind), ("cue", cue),
-                     ("voice", voice), ("speaker_type", kind)):
-            col[c].append(v)
+        actor = _resolve(speaker) if speaker and kind != "group" else None
+        if q.depth == 0:
+            voice = AUTHOR if qkind == "scare" else actor or (_slug(speaker) if speaker else "") or UNATTRIBUTED
+        rows.append((speaker, actor, qkind, cue, voice, kind))
     columns = {
         "quote_id": np.arange(len(quotes), dtype="int64"), "start": starts, "end": ends,
-        "text": [body[q.start:q.end] for q in quotes], **col,
+        "text": [body[q.start:q.end] for q in quotes],
+        **{c: [r[k] for r in rows] for k, c in enumerate(QUOTATION_COLUMNS[4:10])},  # speaker ... speaker_type
         "depth": np.array([q.depth for q in quotes], dtype="int64"), "parent": [q.parent for q in quotes],
         "paragraph": np.array([q.para_start for q in quotes], dtype="int64"), "n_words": n_words.astype("int64"),
     }

@@ -445,8 +445,9 @@ def test_table_is_the_frame(seed_doc):
     assert len(table) == len(voices.quotations(seed_doc))
 
 
-@pytest.mark.parametrize("name", ["Xi Jinping", "Sergey Lavrov", "Kremlin", "O'Brien", "U.S. Navy", "Jean-Yves Le Drian",
-                                  "Li Zhanshu", "Mr Smith", "Xi's", "RIA Novosti", "Zhang Wei2"])
+@pytest.mark.parametrize("name", ["Xi Jinping", "Sergey Lavrov", "Kremlin", "O'Brien", "U.S. Navy",
+                                  "Jean-Yves Le Drian", "Li Zhanshu", "Mr Smith", "Xi's", "RIA Novosti",
+                                  "Zhang Wei2"])
 def test_name_forms_are_the_tokenizer_s(name):
     assert voices._form_tokens(name) == tuple(tokenise.tokenize_text(name))
 
