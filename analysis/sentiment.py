@@ -353,7 +353,7 @@ class Valences:
 
 
 #: Word forms kept in :class:`_FormTable`; past this the table starts afresh
-#: (bounds memory over a large corpus: a form costs about 100 bytes).
+#: (bounds memory over a large corpus, as the per-form cache before it did).
 FORMS_MAX = 200_000
 
 
@@ -894,12 +894,10 @@ def _bootstrap_means(values: np.ndarray, rng: np.random.Generator, resamples: in
     adding whole rows instead of reducing many short ones.
     """
     n = len(values)
-    means = np.empty(resamples)
     step = max(1, BOOTSTRAP_DRAWS // n)
-    for lo in range(0, resamples, step):
-        hi = min(lo + step, resamples)
-        means[lo:hi] = _pairwise_rows(values[rng.integers(0, n, size=(hi - lo, n)).T]) / n
-    return means
+    sums = [_pairwise_rows(values[rng.integers(0, n, size=(min(step, resamples - lo), n)).T])
+            for lo in range(0, resamples, step)]
+    return (sums[0] if len(sums) == 1 else np.concatenate(sums)) / n
 
 
 #: Block size and number of partial sums of NumPy's pairwise summation
