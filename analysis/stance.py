@@ -13,11 +13,12 @@ Matching
     Each lexicon form is a sequence of word tokens (:func:`analysis.tokenise.words`,
     compared on the lower-cased ``norm`` column), so "in fact" never matches
     inside "infact" and "U.S." is never "us". Candidate positions are found
-    vectorised (first token, or first two tokens for multi-word forms), then
-    each candidate is checked against the entry's context rules. A marker
-    never crosses a sentence boundary. Forms may also be given as a regular
-    expression (``pattern``) over the normalised body; a pattern match counts
-    only when it starts and ends on token boundaries.
+    vectorised (first token, or first two tokens for multi-word forms; tokens
+    are looked up by a hash of their text, every hit then compared on its
+    ``norm``), then each candidate is checked against the entry's context
+    rules. A marker never crosses a sentence boundary. Forms may also be
+    given as a regular expression (``pattern``) over the normalised body; a
+    pattern match counts only when it starts and ends on token boundaries.
 
 Precedence
     At one position, longer forms are tried first; among forms of the same
@@ -662,7 +663,11 @@ def markers(doc: Document, lexicon_source: lexicons.Source = None) -> Table:
         [['booster', 'in fact'], ['hedge', 'may']]
     """
     _check_doc(doc, "markers")
-    lex = lexicon(lexicon_source)
+    return _cached_markers(doc, lexicon(lexicon_source), lexicon_source)
+
+
+def _cached_markers(doc: Document, lex: Lexicon, lexicon_source: lexicons.Source) -> Table:
+    """The markers of ``lex`` (compiled from ``lexicon_source``), computed once per document and lexicon."""
     if isinstance(lexicon_source, Mapping):  # compiled afresh each call: nothing to cache against
         return _markers(doc, lex)
     key = "stance.markers" if lexicon_source is None else f"stance.markers:{lex.label}:{id(lex)}"
@@ -760,7 +765,7 @@ def density(doc: Document, by: Sequence[str] = ("category",), *,
     _check_doc(doc, "density")
     by = _check_by(by, GROUPINGS, "density")
     lex = lexicon(lexicon_source)
-    table = markers.table(doc, lexicon_source)
+    table = _cached_markers(doc, lex, lexicon_source)
     found = table.columns
     word_keys = [k for k in by if k in ("section", "voice")]
     groups, group_words = _word_groups(doc, word_keys)
