@@ -424,8 +424,10 @@ class _Matcher:
                 self.stem_id.setdefault(s, len(self.stem_id) + 1)
         self.hits = list(dict.fromkeys((*cb.exact.values(), *cb.stemmed.values())))
         hit_of = {hit: i for i, hit in enumerate(self.hits)}
-        self.exact = {tuple(self.word_id[w] for w in key): hit_of[hit] for key, hit in cb.exact.items()}
-        self.stemmed = {tuple(self.stem_id[s] for s in key): hit_of[hit] for key, hit in cb.stemmed.items()}
+        self.exact = {tuple(self.word_id[w] for w in key): hit_of[hit]
+                      for key, hit in cb.exact.items()}
+        self.stemmed = {tuple(self.stem_id[s] for s in key): hit_of[hit]
+                        for key, hit in cb.stemmed.items()}
         self._lengths: tuple[dict, dict] = ({}, {})
         for table, lengths in zip((self.exact, self.stemmed), self._lengths):
             for key in table:
@@ -463,7 +465,7 @@ class _Matcher:
         return code
 
     def code(self, forms: _Forms, new: list[str], keys: list[int] | None = None) -> list[int]:
-        """Code the forms ``new`` into ``forms`` (their codes, in order), under packed ``keys`` if given."""
+        """Code the forms ``new`` into ``forms`` (their codes, in order), under ``keys`` if any."""
         with self._lock:
             out = self._code(forms, new)
             if keys is not None:
@@ -561,7 +563,7 @@ def _packed(doc: Document, t: tokenise.TokenArrays) -> tuple[np.ndarray, np.ndar
             return None
         short &= np.searchsorted(wide, t.start) == np.searchsorted(wide, t.end)
         byte = np.zeros(len(chars) + 8, dtype=np.uint8)
-        byte[:len(chars)] = chars  # a character above U+00FF is in no short form: its byte is never read
+        byte[:len(chars)] = chars  # above U+00FF: in no short form, so its byte is never read
     # the 8 lower-cased bytes from every offset as one little-endian integer
     byte = _LOWER_BYTES[byte]
     at_offset = np.ndarray((len(byte) - 7,), dtype="<u8", buffer=byte, strides=(1,))
@@ -572,7 +574,8 @@ def _packed(doc: Document, t: tokenise.TokenArrays) -> tuple[np.ndarray, np.ndar
 
 def _string_codes(m: _Matcher, forms: _Forms, strings: list[str]) -> np.ndarray:
     """The codes of the forms ``strings``, looked up by string (new ones coded now)."""
-    codes = np.fromiter(map(forms.code.get, strings, repeat(_UNSEEN)), dtype="int64", count=len(strings))
+    codes = np.fromiter(map(forms.code.get, strings, repeat(_UNSEEN)), dtype="int64",
+                        count=len(strings))
     new = np.flatnonzero(codes == _UNSEEN)
     if len(new):
         codes[new] = m.code(forms, [strings[i] for i in new.tolist()])
@@ -606,7 +609,8 @@ def _token_codes(doc: Document, t: tokenise.TokenArrays, m: _Matcher, forms: _Fo
         short_codes[miss] = list(map(pending.get, missed, repeat(_UNSEEN)))
         new = miss[short_codes[miss] == _UNSEEN]
         if len(new):
-            first = dict(zip(keys[new].tolist(), np.flatnonzero(short)[new].tolist()))  # key -> a token
+            # each new key and a token of it
+            first = dict(zip(keys[new].tolist(), np.flatnonzero(short)[new].tolist()))
             strings = [norm[t.start[i]:t.end[i]].lower() for i in first.values()]
             coded = dict(zip(first, m.code(forms, strings, list(first))))
             short_codes[new] = [coded[k] for k in keys[new].tolist()]
@@ -618,30 +622,39 @@ def _token_codes(doc: Document, t: tokenise.TokenArrays, m: _Matcher, forms: _Fo
     return codes
 
 
+def _units(codes: np.ndarray, t: tokenise.TokenArrays, forms: _Forms) -> tuple:
+    """The matching stream: the tokens, each compound with a code below 0 split into its parts.
+
+    Returns:
+        The units' codes, start and end offsets, and token numbers (None
+        when the units are the tokens).
+    """
+    compound = np.flatnonzero(codes < 0)
+    if not len(compound):
+        return codes, t.start, t.end, None
+    parts = [forms.compounds[-c - 1] for c in codes[compound].tolist()]
+    n_parts = np.ones(len(codes), dtype="int64")
+    n_parts[compound] = [len(p) for p in parts]
+    src = np.repeat(np.arange(len(codes)), n_parts)
+    first = (np.cumsum(n_parts) - n_parts)[compound].tolist()
+    at, part_code, part_start, part_end = [], [], [], []
+    for f, s, ps in zip(first, t.start[compound].tolist(), parts):
+        for k, (c, a, b) in enumerate(ps):
+            at.append(f + k)
+            part_code.append(c)
+            part_start.append(s + a)
+            part_end.append(s + b)
+    codes, start, end = codes[src], t.start[src], t.end[src]
+    codes[at], start[at], end[at] = part_code, part_start, part_end
+    return codes, start, end, src
+
+
 def _match(doc: Document, cb: Codebook) -> _Found:
     """Leftmost-longest matching over the document's units (tokens, compounds split into parts)."""
     m = _matcher(cb)
     t = tokenise.token_arrays(doc)
-    n = len(t)
     forms = m.current_forms()
-    codes = _token_codes(doc, t, m, forms)
-    src, start, end = None, t.start, t.end
-    compound = np.flatnonzero(codes < 0)
-    if len(compound):  # one unit per part of each compound
-        parts = [forms.compounds[-c - 1] for c in codes[compound].tolist()]
-        n_parts = np.ones(n, dtype="int64")
-        n_parts[compound] = [len(p) for p in parts]
-        src = np.repeat(np.arange(n), n_parts)
-        first = (np.cumsum(n_parts) - n_parts)[compound].tolist()
-        at, part_code, part_start, part_end = [], [], [], []
-        for f, s, ps in zip(first, t.start[compound].tolist(), parts):
-            for k, (c, a, b) in enumerate(ps):
-                at.append(f + k)
-                part_code.append(c)
-                part_start.append(s + a)
-                part_end.append(s + b)
-        codes, start, end = codes[src], start[src], end[src]
-        codes[at], start[at], end[at] = part_code, part_start, part_end
+    codes, start, end, src = _units(_token_codes(doc, t, m, forms), t, forms)
     sid = t.sentence_id if src is None else t.sentence_id[src]
     candidates = np.flatnonzero(m.starts[codes]).tolist()
     found_p, found_q, found_hit = [], [], []
@@ -693,7 +706,8 @@ class _Sections:
         s = tokenise.sentence_arrays(doc)
         self.labels = list(dict.fromkeys(sec.label for sec in doc.sections))
         number = {label: i for i, label in enumerate(self.labels)}
-        self.of_sentence = np.fromiter(map(number.__getitem__, s.section), dtype="int64", count=len(s))
+        self.of_sentence = np.fromiter(map(number.__getitem__, s.section), dtype="int64",
+                                       count=len(s))
         self.words = np.bincount(self.of_sentence, weights=s.n_words,
                                  minlength=len(self.labels)).astype("int64")
 
@@ -769,6 +783,7 @@ def _counts(doc: Document, cb: Codebook) -> np.ndarray:
 
 
 def _per_1k(count: np.ndarray, words: np.ndarray) -> np.ndarray:
+    """Count per 1,000 words; 0.0 where there are no words."""
     return np.where(words > 0, 1000.0 * count / np.maximum(words, 1), 0.0)
 
 
@@ -816,6 +831,10 @@ def count(doc: Document, codebook: lexicons.Source | Codebook = None) -> Table:
     }, COUNT_DTYPES)
 
 
+#: Dtypes of :func:`density`'s columns after the ``by`` columns (which are ``str``).
+DENSITY_DTYPES = {"count": "int64", "words": "int64", "per_1k_words": "float64"}
+
+
 @lru_cache(maxsize=128)
 def _groups(cb: Codebook, by: tuple[str, ...]) -> tuple[np.ndarray, dict[str, list]]:
     """The grid rows' groups by the ``frame``/``term`` columns in ``by``, in order of first row.
@@ -861,7 +880,7 @@ def density(doc: Document, codebook: lexicons.Source | Codebook = None, *,
     if not by or any(b not in allowed for b in by):
         raise InputError(f"density: 'by' must name some of {', '.join(allowed)}, got {list(by)!r}")
     cb = _resolve(codebook)
-    dtypes = {**{b: "str" for b in by}, "count": "int64", "words": "int64", "per_1k_words": "float64"}
+    dtypes = {**{b: "str" for b in by}, **DENSITY_DTYPES}
     sections = _sections(doc)
     n_sec = len(sections.labels)
     if not n_sec:  # no grid rows, no groups
@@ -874,11 +893,11 @@ def density(doc: Document, codebook: lexicons.Source | Codebook = None, *,
                    else [v for v in values[b] for _ in range(n_sec)] for b in by}
         count_, words = per_group.ravel(), np.tile(sections.words, n_groups)
     else:
-        columns = {b: values[b] for b in by}
+        columns = {b: list(values[b]) for b in by}
         count_ = per_group.sum(axis=1)
         words = np.full(n_groups, tokenise.word_count(doc), dtype="int64")
-    return Table({**columns, "count": count_, "words": words, "per_1k_words": _per_1k(count_, words)},
-                 dtypes)
+    return Table({**columns, "count": count_, "words": words,
+                  "per_1k_words": _per_1k(count_, words)}, dtypes)
 
 
 def section_positions(doc: Document) -> pd.DataFrame:

@@ -381,6 +381,7 @@ def test_matching_agrees_with_plain_matching_on_any_text(make_doc, text):
 
 def test_upper_case_letters_beyond_ascii_match(make_doc):
     book = {"frames": {"x": frame(terms=["caf\u00e9 society"], inflected=["\u00e9migr\u00e9"])}}
-    doc = make_doc("The CAF\u00c9 SOCIETY of \u00c9MIGR\u00c9S \u2014 \u00e9migr\u00e9 caf\u00e9 society.")
+    doc = make_doc("The CAF\u00c9 SOCIETY of \u00c9MIGR\u00c9S \u2014 "
+                   "\u00e9migr\u00e9 caf\u00e9 society.")
     assert [t for _, _, t in found(doc, book)] == [
         "CAF\u00c9 SOCIETY", "\u00c9MIGR\u00c9S", "\u00e9migr\u00e9", "caf\u00e9 society"]
