@@ -216,7 +216,8 @@ class _Tokens:
 
     Attributes:
         body: ``doc.body``.
-        start, end: token offsets as lists of int (cheap to index one by one).
+        start, end: token offsets, as memoryviews of the int64 arrays: indexed
+            one by one as Python ints, without a copy.
         keys: the hash of every token (:func:`_token_keys`).
     """
 
@@ -224,7 +225,8 @@ class _Tokens:
 
     def __init__(self, doc: Document, t: tokenise.TokenArrays):
         self.body = doc.body
-        self.start, self.end = t.start.tolist(), t.end.tolist()
+        self.start = memoryview(np.ascontiguousarray(t.start))
+        self.end = memoryview(np.ascontiguousarray(t.end))
         self.keys = _token_keys(doc, t)
 
     def find(self, words, outside: np.ndarray) -> list[int]:
