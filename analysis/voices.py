@@ -201,14 +201,15 @@ class _Lookup:
         self.table = np.zeros(1 << _KEY_BITS, dtype=bool)
         self.table[[_word_key(w) for w in words if w]] = True
 
-    def __call__(self, toks: _Tokens) -> np.ndarray:
-        """The flags of every token (0 for a token that is none of the words)."""
-        flags = np.zeros(len(toks.keys), dtype="int64")
-        sieved = np.flatnonzero(self.table[toks.keys])
-        if sieved.size:
-            words, body, starts, ends = self.words, toks.body, toks.start, toks.end
-            flags[sieved] = [words.get(body[starts[i]:ends[i]], 0) for i in sieved.tolist()]
-        return flags
+    def __call__(self, toks: _Tokens, outside: np.ndarray) -> list[tuple[int, int]]:
+        """(index, flags) of every token outside quotations that is one of the words, in order."""
+        words, body, starts, ends = self.words, toks.body, toks.start, toks.end
+        hits = []
+        for i in np.flatnonzero(self.table[toks.keys] & outside).tolist():
+            flags = words.get(body[starts[i]:ends[i]])
+            if flags:
+                hits.append((i, flags))
+        return hits
 
 
 class _Tokens:
@@ -777,11 +778,11 @@ def _form_tokens(name: str) -> tuple[str, ...]:
     return tuple(tokenise.tokenize_text(name))
 
 
-def _cue_matches(toks: _Tokens, lex: _Lexicon, hits: np.ndarray):
+def _cue_matches(toks: _Tokens, lex: _Lexicon, hits: list[int]):
     """(start, end) of every cue word sequence starting at a token of ``hits`` (cue words outside quotations)."""
     body, starts, ends = toks.body, toks.start, toks.end
     out = []
-    for i in hits.tolist():
+    for i in hits:
         start = starts[i]
         for seq in lex.cues[body[start:ends[i]]]:
             n = len(seq)
@@ -896,7 +897,7 @@ def _canonical_names(lex: _Lexicon, cues: list[_Cue], toks: _Tokens, outside: np
     return out
 
 
-def _mentions(cues: list[_Cue], canon: dict, toks: _Tokens, outside: np.ndarray, role_nouns: np.ndarray,
+def _mentions(cues: list[_Cue], canon: dict, toks: _Tokens, outside: np.ndarray, role_nouns: list[int],
               kinds: dict, lex: _Lexicon) -> tuple[list[int], list[str]]:
     """Offsets and names of every mention, outside quotations, of a known speaker or a role.
 
@@ -929,7 +930,7 @@ def _mentions(cues: list[_Cue], canon: dict, toks: _Tokens, outside: np.ndarray,
             if k >= 0 and (len(seq) == 1 or toks.texts(k, i) == seq[:-1]):
                 found.append((starts[k], name))
                 break
-    for i in role_nouns.tolist():
+    for i in role_nouns:
         lo = max(0, i - ROLE_MAX_MODIFIERS - 1)
         window = list(toks.texts(lo, i + 1))
         role = _role_at(lex, window, len(window) - 1)
@@ -965,14 +966,14 @@ def _context(doc: Document, lex: _Lexicon, quotes: list[_Quote]) -> _Context:
     outside = np.ones(len(t), dtype=bool)
     for q in top:  # outermost quotations do not overlap
         outside[bisect_left(toks.start, q.start):bisect_left(toks.start, q.end)] = False
-    flags = lex.tokens(toks)
+    hits = lex.tokens(toks, outside)
     spans = tokenise.sentence_spans(doc)
     s_starts, s_ends = spans[:, 0].tolist(), spans[:, 1].tolist()
-    matches = _cue_matches(toks, lex, np.flatnonzero((flags & _CUE_WORD).astype(bool) & outside))
+    matches = _cue_matches(toks, lex, [i for i, flags in hits if flags & _CUE_WORD])
     cues = _cues(body, lex, masked, matches, s_starts)
     canon = _canonical_names(lex, cues, toks, outside)
     kinds = _speaker_kinds(cues, canon)
-    role_nouns = np.flatnonzero((flags & _ROLE_NOUN).astype(bool) & outside)
+    role_nouns = [i for i, flags in hits if flags & _ROLE_NOUN]
     mention_pos, mention_name = _mentions(cues, canon, toks, outside, role_nouns, kinds, lex)
     para_of = _paragraph_index(doc)
 
