@@ -454,16 +454,28 @@ def _token_hashes(text: str, start: np.ndarray, end: np.ndarray) -> np.ndarray:
     Each character is read with bit 5 set, which makes an ASCII capital lower
     case (and may merge other characters, which only makes candidates), so a
     token whose lower case is an ASCII string has the hash :func:`_hash` gives
-    that string, unless it has a :data:`KELVIN` sign. The hash of ``text[a:b]``
-    is ``(prefix[b] - prefix[a]) * HASH_BASE**-a``, where ``prefix[k]`` sums
-    ``char(i) * HASH_BASE**i`` over ``i < k`` (numpy's unsigned arithmetic
-    wraps modulo 2**64).
+    that string, unless it has a :data:`KELVIN` sign. Over a stretch of text
+    from offset ``a``, the hash of ``text[s:e]`` is ``(prefix[e - a] -
+    prefix[s - a]) * HASH_BASE**-(s - a)``, where ``prefix[k]`` sums
+    ``char(a + i) * HASH_BASE**i`` over ``i < k`` (numpy's unsigned arithmetic
+    wraps modulo 2**64). The tokens are taken in stretches of half
+    :data:`HASH_POWERS_KEPT` characters.
     """
-    chars = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32) | np.uint32(_FOLD)
-    up, down = _kept_powers() if len(chars) <= HASH_POWERS_KEPT else _powers(len(chars))
-    prefix = np.zeros(len(chars) + 1, dtype=np.uint64)
-    np.cumsum(chars * up[:len(chars)], out=prefix[1:])
-    return (prefix[end] - prefix[start]) * down[start]
+    out = np.empty(len(start), dtype=np.uint64)
+    step = HASH_POWERS_KEPT // 2  # a stretch then fits the kept powers unless it ends in a huge token
+    cuts = np.searchsorted(start, np.arange(step, len(text), step)).tolist()
+    for lo, hi in zip([0, *cuts], [*cuts, len(start)]):
+        if lo == hi:
+            continue
+        a = int(start[lo])
+        chars = np.frombuffer(text[a:int(end[hi - 1])].encode("utf-32-le", "surrogatepass"),
+                              dtype=np.uint32) | np.uint32(_FOLD)
+        up, down = _kept_powers() if len(chars) <= HASH_POWERS_KEPT else _powers(len(chars))
+        prefix = np.zeros(len(chars) + 1, dtype=np.uint64)
+        np.cumsum(chars * up[:len(chars)], out=prefix[1:])
+        s, e = start[lo:hi] - a, end[lo:hi] - a
+        out[lo:hi] = (prefix[e] - prefix[s]) * down[s]
+    return out
 
 
 def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:

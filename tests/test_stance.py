@@ -179,8 +179,9 @@ def test_token_lookup(make_doc, author_voice, text, expected):
 
 
 def test_token_hashes_match_the_lexicon():
-    words = sorted(stance.lexicon().vocabulary)
+    words = sorted(stance.lexicon().vocabulary) * 20  # several stretches of text
     text = " ".join(w.upper() if i % 2 else w for i, w in enumerate(words))
+    assert len(text) > stance.HASH_POWERS_KEPT
     starts = np.cumsum([0] + [len(w) + 1 for w in words[:-1]])
     hashes = stance._token_hashes(text, starts, starts + np.array([len(w) for w in words]))
     assert hashes.tolist() == [stance._hash(w) for w in words]
