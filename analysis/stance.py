@@ -86,7 +86,7 @@ import re
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import repeat
 from pathlib import Path
@@ -178,7 +178,19 @@ class Entry:
 
 @dataclass(frozen=True)
 class Lexicon:
-    """A compiled stance lexicon: categories, entries and lookup tables."""
+    """A compiled stance lexicon: categories, entries and lookup tables.
+
+    The tables after ``pattern`` are derived from ``by_first`` (and left out
+    of comparisons and the repr). ``vocabulary`` gives each token of a form
+    its code (any other token has code ``len(vocabulary)``); ``hashes`` are
+    the tokens' hashes, sorted, and ``hash_codes`` their codes (``hashes`` is
+    ``None`` unless all the tokens are ASCII, with distinct hashes).
+    ``one_token`` tells, by code, whether a one-token form is that token, and
+    ``two_tokens``, by ``code * (len(vocabulary) + 1) + code``, whether a
+    longer form starts with those two tokens. ``by_pair`` (by the same
+    combined code) and ``by_single`` (by the code of a one-token form) list
+    the forms as ``(codes, tokens, surfaces, entry)`` in ``by_first`` order.
+    """
 
     label: str
     meta: dict
@@ -186,13 +198,13 @@ class Lexicon:
     entries: tuple[Entry, ...]
     by_first: dict  # first token -> [(tokens, surfaces, entry)], longest first, then file order
     pattern: re.Pattern | None
-    vocabulary: dict  # token of any form -> its code; any other token has code len(vocabulary)
-    hashes: np.ndarray | None  # the tokens' hashes, sorted (None unless all are ASCII, with distinct hashes)
-    hash_codes: np.ndarray  # the code of each hash
-    by_pair: dict  # first two codes (as in two_tokens) -> ((codes, tokens, surfaces, entry), ...), in by_first order
-    by_single: dict  # code -> the one-token forms of this token, as in by_pair
-    one_token: np.ndarray  # by token code: some one-token form is this token
-    two_tokens: np.ndarray  # by code * (len(vocabulary) + 1) + code: some longer form starts with these tokens
+    vocabulary: dict = field(compare=False, repr=False)
+    hashes: np.ndarray | None = field(compare=False, repr=False)
+    hash_codes: np.ndarray = field(compare=False, repr=False)
+    by_pair: dict = field(compare=False, repr=False)
+    by_single: dict = field(compare=False, repr=False)
+    one_token: np.ndarray = field(compare=False, repr=False)
+    two_tokens: np.ndarray = field(compare=False, repr=False)
 
     @property
     def pairs(self) -> tuple[str, ...]:
