@@ -758,8 +758,9 @@ def _word_groups(doc: Document, keys: list[str]) -> tuple[list[tuple], list[int]
     return groups, counts[present].tolist()
 
 
+@tables.tidy
 def density(doc: Document, by: Sequence[str] = ("category",), *,
-            lexicon_source: lexicons.Source = None) -> pd.DataFrame:
+            lexicon_source: lexicons.Source = None) -> Table:
     """Markers per 1,000 words, by category, subtype, section and/or voice.
 
     The denominator is the number of words (:data:`analysis.tokenise.WORD_KINDS`)
@@ -812,10 +813,8 @@ def density(doc: Document, by: Sequence[str] = ("category",), *,
     n, words = np.array(n, dtype="float64"), np.array(words, dtype="float64")
     with np.errstate(divide="ignore", invalid="ignore"):
         per_1000 = np.where(words > 0, n / words * PER_WORDS, np.nan)
-    # without markers there is no string to infer the label columns' dtype from: they are object
-    dtypes = {k: "object" if k in label_keys and not len(table) else tables.STR for k in by}
     return Table({**columns, "n": n, "words": words, "per_1000": per_1000},
-                 {**dtypes, "n": "float64", "words": "float64", "per_1000": "float64"}).frame()
+                 {**dict.fromkeys(by, tables.STR), "n": "float64", "words": "float64", "per_1000": "float64"})
 
 
 def balance(doc: Document, by: Sequence[str] = ("section",), *,

@@ -262,6 +262,14 @@ def test_text_without_markers(make_doc, author_voice):
     assert stance.top_sentences(doc).empty
 
 
+def test_density_table_has_fixed_dtypes(make_doc, author_voice):
+    with_markers = stance.density.table(make_doc("Clearly, it may rain."), by=("category", "voice"))
+    without = stance.density.table(make_doc("The ship sailed north."), by=("category", "voice"))
+    assert isinstance(with_markers, Table) and with_markers.dtypes == without.dtypes
+    assert without.dtypes == {"category": "str", "voice": "str", "n": "float64", "words": "float64",
+                              "per_1000": "float64"}
+
+
 @pytest.mark.parametrize("by", [("colour",), ("category", "category"), "tone"])
 def test_density_rejects_bad_grouping(make_doc, author_voice, by):
     with pytest.raises(InputError, match="cannot group by"):
