@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 #: The pandas string dtype used for text columns.
 STR = "str"
@@ -145,8 +146,14 @@ def _column(values, dtype, n: int):
             out[:] = values if not isinstance(values, np.ndarray) else values.astype(object)
             return pd.Series(out, dtype=object, copy=False)  # an array of str would be inferred as str
         return np.asarray(values, dtype=dtype)
-    return pd.array(values if not isinstance(values, np.ndarray) or values.dtype != object
-                    else values.tolist(), dtype=dtype)
+    if not isinstance(values, np.ndarray) or values.dtype == object:
+        values = values if isinstance(values, list) else list(values)
+        if dtype == STR:
+            try:  # Arrow converts a list of str about a third faster than pandas does
+                return pd.array(pa.array(values, type=pa.large_string(), from_pandas=True), dtype=STR)
+            except (pa.ArrowInvalid, pa.ArrowTypeError):  # values that are not all str or missing
+                pass
+    return pd.array(values, dtype=dtype)
 
 
 def tidy(func: Callable[..., Table]) -> Callable[..., pd.DataFrame]:

@@ -72,3 +72,10 @@ def test_tidy_gives_a_dataframe_and_keeps_the_table_function():
     assert measure(3)["k"].tolist() == [0, 1, 2]
     assert isinstance(measure.table(2), Table) and len(measure.table(2)) == 2
     assert measure.__doc__ == "Doc." and measure.__name__ == "measure"
+
+
+def test_str_columns_from_lists_with_missing_and_non_str_values():
+    t = Table({"a": ["x", None, float("nan")], "b": [1, "y", None]}, {"a": "str", "b": "str"})
+    df = t.frame()
+    pd.testing.assert_series_equal(df["a"], pd.Series(pd.array(["x", None, None], dtype="str"), name="a"))
+    assert df["b"].tolist()[:2] == ["1", "y"] and pd.isna(df["b"].iloc[2])
