@@ -212,10 +212,10 @@ def _n_words(text: str) -> int:
     return len(text.split())
 
 
-def _title_like(text: str, max_words: int) -> bool:
-    if "\n" in text or len(text) > max_words * _MAX_WORD_CHARS:
+def _title_like(norm: str, max_words: int) -> bool:
+    """Whether a normalised block reads as a title or heading."""
+    if "\n" in norm or len(norm) > max_words * _MAX_WORD_CHARS:
         return False
-    norm = normalise(text)
     return (
         0 < _n_words(norm) <= max_words
         and not norm.endswith(_FINAL_PUNCT)
@@ -228,8 +228,8 @@ def _short(text: str, max_words: int) -> bool:
     return len(text) <= max_words * _MAX_WORD_CHARS and _n_words(text) <= max_words
 
 
-def _matches(patterns: tuple[re.Pattern, ...], text: str) -> bool:
-    norm = normalise(text)
+def _matches(patterns: tuple[re.Pattern, ...], norm: str) -> bool:
+    """Whether any pattern occurs in a normalised block."""
     return any(p.search(norm) for p in patterns)
 
 
@@ -256,26 +256,33 @@ def from_text(text: str, *, source: str = "<string>", sha256: str | None = None,
     if not blocks:
         raise InputError(f"{source}: the text is empty")
 
+    # normalise() keeps every character's offset, so a block of the normalised
+    # text is the normalised block: the text is normalised once, not per test.
+    norm = normalise(text)
+
     def block(i: int) -> str:
         return text[blocks[i][0]:blocks[i][1]]
+
+    def norm_block(i: int) -> str:
+        return norm[blocks[i][0]:blocks[i][1]]
 
     meta: dict = {"source": source, "sha256": sha256, "encoding": encoding,
                   "byline": None, "editorial_note": None}
     first = 0
     title = Path(source).stem if source != "<string>" else ""
-    if len(blocks) > 1 and _title_like(block(0), rule.title_max_words):
+    if len(blocks) > 1 and _title_like(norm_block(0), rule.title_max_words):
         title, first = block(0), 1
     notes = []
-    while first < len(blocks) and _matches(rule.editorial_note, block(first)):
+    while first < len(blocks) and _matches(rule.editorial_note, norm_block(first)):
         notes.append(block(first))
         first += 1
     meta["editorial_note"] = "\n\n".join(notes) or None
     last = len(blocks)
     for i in range(first, len(blocks)):
-        if _matches(rule.byline, block(i)):
+        if _matches(rule.byline, norm_block(i)):
             meta["byline"], last = block(i), i
             break
-        if _short(block(i), rule.furniture_max_words) and _matches(rule.end_of_article, block(i)):
+        if _short(block(i), rule.furniture_max_words) and _matches(rule.end_of_article, norm_block(i)):
             last = i
             break
     meta["dropped_paragraphs"] = len(blocks) - last - (1 if meta["byline"] else 0)
@@ -286,11 +293,12 @@ def from_text(text: str, *, source: str = "<string>", sha256: str | None = None,
     body = text[offset:kept[-1][1]]
     meta["body_offset"] = offset
     spans = [(s - offset, e - offset) for s, e in kept]
+    norm_body = norm[offset:kept[-1][1]]
     is_heading = [
         i + 1 < len(spans)
+        and _title_like(norm_body[s:e], HEADING_MAX_WORDS)
         and _n_words(body[s:e]) <= HEADING_MAX_WORDS
-        and _title_like(body[s:e], HEADING_MAX_WORDS)
-        and not _title_like(body[spans[i + 1][0]:spans[i + 1][1]], HEADING_MAX_WORDS)
+        and not _title_like(norm_body[spans[i + 1][0]:spans[i + 1][1]], HEADING_MAX_WORDS)
         for i, (s, e) in enumerate(spans)
     ]
     sections: list[Section] = []
@@ -306,7 +314,7 @@ def from_text(text: str, *, source: str = "<string>", sha256: str | None = None,
         kind = "heading" if is_heading[i] else "text"
         paragraphs.append(Paragraph(i + 1, s, e, sections[-1].index, kind))
     return Document(title=title, body=body, sections=tuple(sections),
-                    paragraphs=tuple(paragraphs), meta=meta)
+                    paragraphs=tuple(paragraphs), meta=meta, _cache={"normalised": norm_body})
 
 
 def read_text(path: str | Path, *, encoding: str | None = None) -> tuple[str, str, str]:

@@ -185,3 +185,11 @@ def test_cli_describe(tmp_path, args, code, expected):
 def test_cli_help():
     proc = subprocess.run([sys.executable, "-m", "analysis", "--help"], capture_output=True, text=True)
     assert proc.returncode == 0 and "describe" in proc.stdout
+
+
+def test_normalised_body_equals_normalising_the_body(seed_doc):
+    from analysis.normalise import normalise
+
+    doc = corpus.from_text("A \u201cTitle\u201d\r\n\r\nIt\u2019s a\u00a0text \u2013 with dashes.\r\n\r\nMore\u2026 here.")
+    for d in (seed_doc, doc):
+        assert d.normalised == normalise(d.body)
