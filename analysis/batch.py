@@ -370,6 +370,12 @@ def with_metadata(table: pd.DataFrame, metadata: pd.DataFrame) -> pd.DataFrame:
     """
     extra = metadata.rename(columns={c: f"doc_{c}" for c in metadata.columns
                                      if c != "doc_id" and c in table.columns})
+    keys = pd.Index(extra["doc_id"])
+    if len(table) and keys.is_unique:
+        rows = keys.get_indexer(table["doc_id"])
+        if (rows >= 0).all():  # every document has its metadata row: taking rows is the left join
+            matched = extra.drop(columns="doc_id").take(rows).reset_index(drop=True)
+            return pd.concat([table.reset_index(drop=True), matched], axis=1)
     return table.merge(extra, on="doc_id", how="left", validate="many_to_one")
 
 

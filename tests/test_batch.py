@@ -288,3 +288,14 @@ def test_command_line_files_and_folders_with_a_metadata_table(tmp_path):
     assert cli.main(args) == 0
     table = pd.read_csv(out / "documents.csv")
     assert table[["doc_id", "outlet"]].values.tolist() == [["a", "Times"], ["b", "Post"]]
+
+
+def test_with_metadata_is_the_left_join_on_doc_id():
+    meta = pd.DataFrame({"doc_id": pd.array(["a", "b", "c"], dtype="str"),
+                         "title": pd.array(["A", "B", None], dtype="str"), "year": [2020, 2021, 2022],
+                         "n": [1.5, 2.5, 3.5]})
+    table = pd.DataFrame({"doc_id": pd.array(["c", "a", "a", "b"], dtype="str"), "n": [1, 2, 3, 4]})
+    expected = table.merge(meta.rename(columns={"n": "doc_n"}), on="doc_id", how="left")
+    pd.testing.assert_frame_equal(batch.with_metadata(table, meta), expected, check_exact=True)
+    missing = pd.DataFrame({"doc_id": pd.array(["z"], dtype="str"), "n": [1]})
+    assert batch.with_metadata(missing, meta)["year"].isna().all()
