@@ -75,7 +75,7 @@ Voices
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -157,10 +157,10 @@ _KEY_BITS = 16
 #: the token hash: distinct primes, so that words differing in one of them
 #: (multiplicative hashing, Knuth, *TAOCP* vol. 3, 6.4) fall in different slots.
 _KEY_FACTORS = (1_000_003, 8191, 131, 1)
-#: Bits of the token hash used to find a document's own speaker names
-#: (:meth:`_Tokens.find`): a few dozen names leave most of 4,096 slots empty,
-#: and a table that small is cheap to make for every document.
-_NAME_KEY_BITS = 12
+#: The key given to tokens inside quotations: one slot past the hash range,
+#: left empty in every sieve table, so that a look-up of the keys alone skips
+#: quoted tokens without a separate mask.
+_INSIDE = 1 << _KEY_BITS
 
 
 def _token_keys(doc: Document, t: tokenise.TokenArrays) -> np.ndarray:
@@ -179,8 +179,9 @@ def _token_keys(doc: Document, t: tokenise.TokenArrays) -> np.ndarray:
     return keys
 
 
+@lru_cache(maxsize=4096)
 def _word_key(word: str) -> int:
-    """The hash of :func:`_token_keys` for one word."""
+    """The hash of :func:`_token_keys` for one word (cached: speaker names recur across documents)."""
     f1, f2, f3, f4 = _KEY_FACTORS
     return (ord(word[0]) * f1 + ord(word[min(1, len(word) - 1)]) * f2 + ord(word[-1]) * f3
             + len(word) * f4) & ((1 << _KEY_BITS) - 1)
@@ -198,18 +199,24 @@ class _Lookup:
 
     def __init__(self, words: dict[str, int]):
         self.words = words
-        self.table = np.zeros(1 << _KEY_BITS, dtype=bool)
-        self.table[[_word_key(w) for w in words if w]] = True
+        self.table = _sieve(words)
 
-    def __call__(self, toks: _Tokens, outside: np.ndarray) -> list[tuple[int, int]]:
+    def __call__(self, toks: _Tokens) -> list[tuple[int, int]]:
         """(index, flags) of every token outside quotations that is one of the words, in order."""
         words, body, starts, ends = self.words, toks.body, toks.start, toks.end
         hits = []
-        for i in np.flatnonzero(self.table[toks.keys] & outside).tolist():
+        for i in self.table[toks.keys].nonzero()[0].tolist():
             flags = words.get(body[starts[i]:ends[i]])
             if flags:
                 hits.append((i, flags))
         return hits
+
+
+def _sieve(words) -> np.ndarray:
+    """A table of the hash slots of ``words``, with the slot :data:`_INSIDE` empty."""
+    table = np.zeros(_INSIDE + 1, dtype=bool)
+    table[[_word_key(w) for w in words if w]] = True
+    return table
 
 
 class _Tokens:
@@ -219,24 +226,32 @@ class _Tokens:
         body: ``doc.body``.
         start, end: token offsets, as memoryviews of the int64 arrays: indexed
             one by one as Python ints, without a copy.
-        keys: the hash of every token (:func:`_token_keys`).
+        outside: whether each token is outside the quotations (one byte per
+            token, cheap to index one by one).
+        keys: the hash of every token (:func:`_token_keys`), :data:`_INSIDE`
+            for the tokens inside quotations.
     """
 
-    __slots__ = ("body", "start", "end", "keys")
+    __slots__ = ("body", "start", "end", "outside", "keys")
 
-    def __init__(self, doc: Document, t: tokenise.TokenArrays):
+    def __init__(self, doc: Document, t: tokenise.TokenArrays, top: list[_Quote]):
         self.body = doc.body
         self.start = memoryview(np.ascontiguousarray(t.start))
         self.end = memoryview(np.ascontiguousarray(t.end))
-        self.keys = _token_keys(doc, t)
+        keys = _token_keys(doc, t)
+        outside = np.ones(len(keys), dtype=bool)
+        first = np.searchsorted(t.start, [q.start for q in top]).tolist()
+        last = np.searchsorted(t.start, [q.end for q in top]).tolist()
+        for i, j in zip(first, last):  # outermost quotations do not overlap
+            outside[i:j] = False
+            keys[i:j] = _INSIDE
+        self.outside = outside.tobytes()
+        self.keys = keys
 
-    def find(self, words, outside: np.ndarray) -> list[int]:
+    def find(self, words) -> list[int]:
         """Indices of the tokens outside quotations whose text is one of ``words`` (a set or dict)."""
-        mask = (1 << _NAME_KEY_BITS) - 1
-        table = np.zeros(mask + 1, dtype=bool)
-        table[[_word_key(w) & mask for w in words if w]] = True
         body, starts, ends = self.body, self.start, self.end
-        return [i for i in np.flatnonzero(table[self.keys & mask] & outside).tolist()
+        return [i for i in _sieve(words)[self.keys].nonzero()[0].tolist()
                 if body[starts[i]:ends[i]] in words]
 
     def texts(self, i: int, j: int) -> tuple[str, ...]:
@@ -859,7 +874,7 @@ def _slug(name: str) -> str:
     return _SLUG.sub("_", name.lower()).strip("_")
 
 
-def _canonical_names(lex: _Lexicon, cues: list[_Cue], toks: _Tokens, outside: np.ndarray) -> dict[str, str]:
+def _canonical_names(lex: _Lexicon, cues: list[_Cue], toks: _Tokens) -> dict[str, str]:
     """Map each one-word person name to the fuller form of it used in the text.
 
     A surname alone ("Lavrov") becomes the one longer speaker name that begins
@@ -870,34 +885,37 @@ def _canonical_names(lex: _Lexicon, cues: list[_Cue], toks: _Tokens, outside: np
     short = sorted(p for p in persons if " " not in p)
     if not short:
         return {}
-    full = [p for p in persons if " " in p]
+    fuller: dict[str, list[str]] = {}  # first or last word -> the longer names with it
+    for p in persons:
+        if " " in p:
+            words = p.split(" ")
+            for w in {words[0], words[-1]}:
+                fuller.setdefault(w, []).append(p)
     out = {}
     for name in short:
-        known = [f for f in full if name in (f.split(" ")[0], f.split(" ")[-1])]
+        known = fuller.get(name, ())
         if len(known) == 1:
             out[name] = known[0]
-    rest = [name for name in short if name not in out]
+    rest = {name for name in short if name not in out}
     if not rest:
         return out
-    counts: Counter = Counter()
-    body, starts, ends = toks.body, toks.start, toks.end
+    counts: dict[str, Counter] = {}  # name -> two-word form -> count
+    body, starts, ends, is_outside = toks.body, toks.start, toks.end, toks.outside
     n = len(starts)
-    is_outside = outside.tobytes()  # one byte per token, cheap to index one by one
-    for i in toks.find(set(rest), outside):
+    for i in toks.find(rest):
         text_i = body[starts[i]:ends[i]]
         for j in (i - 1, i + 1):
             if 0 <= j < n and is_outside[j]:
                 text_j = body[starts[j]:ends[j]]
                 if _is_name_word(lex, text_j):
-                    counts[(text_i, f"{text_j} {text_i}" if j < i else f"{text_i} {text_j}")] += 1
-    for name in rest:
-        seen = sorted(((n, form) for (k, form), n in counts.items() if k == name), reverse=True)
-        if seen:
-            out[name] = seen[0][1]
+                    form = f"{text_j} {text_i}" if j < i else f"{text_i} {text_j}"
+                    counts.setdefault(text_i, Counter())[form] += 1
+    for name, forms in counts.items():  # the most frequent form, the greatest on a tie
+        out[name] = max((c, form) for form, c in forms.items())[1]
     return out
 
 
-def _mentions(cues: list[_Cue], canon: dict, toks: _Tokens, outside: np.ndarray, role_nouns: list[int],
+def _mentions(cues: list[_Cue], canon: dict, toks: _Tokens, role_nouns: list[int],
               kinds: dict, lex: _Lexicon) -> tuple[list[int], list[str]]:
     """Offsets and names of every mention, outside quotations, of a known speaker or a role.
 
@@ -924,7 +942,7 @@ def _mentions(cues: list[_Cue], canon: dict, toks: _Tokens, outside: np.ndarray,
         v.sort(key=lambda item: len(item[0]), reverse=True)
     body, starts, ends = toks.body, toks.start, toks.end
     found = []
-    for i in toks.find(by_last, outside):
+    for i in toks.find(by_last):
         for seq, name in by_last[body[starts[i]:ends[i]]]:
             k = i - len(seq) + 1
             if k >= 0 and (len(seq) == 1 or toks.texts(k, i) == seq[:-1]):
@@ -961,20 +979,16 @@ def _context(doc: Document, lex: _Lexicon, quotes: list[_Quote]) -> _Context:
     norm, body = doc.normalised, doc.body
     top = [q for q in quotes if q.depth == 0]
     masked = _mask(norm, [(q.start, q.end) for q in top])
-    t = tokenise.token_arrays(doc)
-    toks = _Tokens(doc, t)
-    outside = np.ones(len(t), dtype=bool)
-    for q in top:  # outermost quotations do not overlap
-        outside[bisect_left(toks.start, q.start):bisect_left(toks.start, q.end)] = False
-    hits = lex.tokens(toks, outside)
+    toks = _Tokens(doc, tokenise.token_arrays(doc), top)
+    hits = lex.tokens(toks)
     spans = tokenise.sentence_spans(doc)
     s_starts, s_ends = spans[:, 0].tolist(), spans[:, 1].tolist()
     matches = _cue_matches(toks, lex, [i for i, flags in hits if flags & _CUE_WORD])
     cues = _cues(body, lex, masked, matches, s_starts)
-    canon = _canonical_names(lex, cues, toks, outside)
+    canon = _canonical_names(lex, cues, toks)
     kinds = _speaker_kinds(cues, canon)
     role_nouns = [i for i, flags in hits if flags & _ROLE_NOUN]
-    mention_pos, mention_name = _mentions(cues, canon, toks, outside, role_nouns, kinds, lex)
+    mention_pos, mention_name = _mentions(cues, canon, toks, role_nouns, kinds, lex)
     para_of = _paragraph_index(doc)
 
     def speaker_of(c: _Cue) -> tuple[str | None, str | None]:
