@@ -55,6 +55,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import sys
 import threading
 import zlib
 from dataclasses import dataclass
@@ -879,6 +880,41 @@ def _seed_for(seed: int, actor: str, voice: str) -> np.random.Generator:
     return generator
 
 
+#: NumPy's PCG64 (``random/src/pcg64/pcg64.h``, ``pcg64_next32``) gives a 32-bit
+#: draw as the low half of a 64-bit output, then the high half of the same output.
+_LOW_HALF_FIRST = sys.byteorder == "little"
+
+
+def _group_draws(state: dict, n: int, count: int) -> np.ndarray | None:
+    """``Generator(PCG64)`` set to ``state``: ``integers(0, n, size=count)``, from its raw outputs.
+
+    NumPy draws an integer below ``n < 2**32`` from a 32-bit draw ``x`` by
+    Lemire's method (``buffered_bounded_lemire_uint32`` in
+    ``random/src/distributions/distributions.c``; Lemire 2019, "Fast Random
+    Integer Generation in an Interval", ACM TOMACS): ``(x * n) >> 32``,
+    drawing again when the low 32 bits of ``x * n`` are below
+    ``2**32 % n``. Here the 32-bit draws are the halves of ``count / 2`` raw
+    64-bit outputs, turned into integers in a few whole-array operations
+    instead of one call per draw. Returns ``None`` when some draw would be
+    drawn again (a chance below ``n / 2**32`` per draw) or the draws cannot
+    be read this way (an odd count, a half-used output, big-endian order):
+    the caller then uses ``integers`` itself.
+    """
+    if count % 2 or state["has_uint32"] or not _LOW_HALF_FIRST or n >= 2**32:
+        return None
+    bits = getattr(_THREAD, "bits", None)
+    if bits is None:
+        bits = _THREAD.bits = np.random.PCG64(0)
+    bits.state = state
+    product = bits.random_raw(count // 2).view(np.uint32).astype(np.uint64)
+    product *= np.uint64(n)
+    threshold = (1 << 32) % n
+    if threshold and product.view(np.uint32)[0::2].min() < threshold:  # low halves
+        return None
+    product >>= np.uint64(32)
+    return product.view(np.int64)
+
+
 #: Indices drawn at once in the bootstrap: bounds memory on large corpora to
 #: 8 MB of indices. The generator yields the same stream however it is cut,
 #: so the intervals do not depend on it.
@@ -986,6 +1022,19 @@ def bootstrap_interval(values: np.ndarray, rng: np.random.Generator,
     return float(low), float(high)
 
 
+def _group_means(values: np.ndarray, seed: int, actor: str, voice: str) -> np.ndarray:
+    """:func:`_bootstrap_means` of a group with its own generator (:func:`_seed_for`), the same numbers.
+
+    The draws are read by :func:`_group_draws` when they fit in one piece.
+    """
+    n = len(values)
+    count = BOOTSTRAP_RESAMPLES * n
+    draws = _group_draws(_seed_state(int(seed), actor, voice), n, count) if count <= BOOTSTRAP_DRAWS else None
+    if draws is None:
+        return _bootstrap_means(values, _seed_for(seed, actor, voice), BOOTSTRAP_RESAMPLES)
+    return _pairwise_rows(values[draws.reshape(BOOTSTRAP_RESAMPLES, n).T]) / n
+
+
 #: Voices of :func:`toward_actors`, in output order within an actor.
 _VOICES = ("all", "author", "quoted")
 
@@ -1029,7 +1078,7 @@ def _actor_table(actor: list, voice: list, score: np.ndarray, label: list, seed:
         # one value, or all equal: the interval is the value and no draw is made
         if n > 1 and not all(x == first for x in values.tolist()):
             varies.append(k)
-            draws.append(_bootstrap_means(values, _seed_for(seed, a, _VOICES[v]), BOOTSTRAP_RESAMPLES))
+            draws.append(_group_means(values, seed, a, _VOICES[v]))
     if varies:
         for k, lo, hi in zip(varies, *_row_quantiles(np.stack(draws), _tails(CONFIDENCE)).tolist()):
             low[k], high[k] = lo, hi

@@ -267,3 +267,21 @@ def test_target_tokens_are_the_token_norms(make_doc, text):
     t = tokenise.token_arrays(doc)
     keep = np.searchsorted(t.start, part.start)
     assert part.norm.tolist() == [t.norm[i] for i in keep]
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 7, 8, 22, 100, 2**31 + 1])
+def test_group_draws_are_numpys_integers(n):
+    """The draws read from the raw outputs equal ``integers``, or are declined (then ``integers`` is used)."""
+    state = np.random.PCG64(11).state
+    draws = sentiment._group_draws(state, n, 4000)
+    expected = np.random.Generator(np.random.PCG64(11)).integers(0, n, size=4000)
+    if n < 2**31:
+        assert draws is not None
+    assert draws is None or np.array_equal(draws, expected)
+    assert sentiment._group_draws(state, n, 3999) is None  # an odd count leaves half an output
+
+
+def test_group_means_are_bootstrap_means():
+    values = np.random.default_rng(4).normal(size=9)
+    expected = sentiment._bootstrap_means(values, sentiment._seed_for(3, "russia", "all"), sentiment.BOOTSTRAP_RESAMPLES)
+    assert np.array_equal(sentiment._group_means(values, 3, "russia", "all"), expected)
