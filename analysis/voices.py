@@ -1041,11 +1041,16 @@ def _classify(q: _Quote, n_words: int, ctx: _Context) -> tuple[str, str | None, 
     return "scare", None, None, None
 
 
-def _attribute(doc: Document, lex: _Lexicon) -> tuple[tables.Table, tables.Table, tuple]:
-    """Quotations and unmatched marks of a document (as Tables), and its voice spans."""
+def _attribute(doc: Document, lex: _Lexicon) -> tuple[tables.Table, list[tuple]]:
+    """The quotations of a document (a Table) and its unmatched marks (rows of :func:`_unmatched_table`).
+
+    The unmatched marks stay tuples, and the voice spans are made from the
+    table when asked for (:func:`_intervals`): a batch run of
+    :func:`quotations` needs neither.
+    """
     norm = doc.normalised
     if _MARK.search(norm) is None:  # no mark but apostrophes between letters
-        return tables.Table.empty(QUOTATION_DTYPES), tables.Table.empty(UNMATCHED_DTYPES), _voice_spans()
+        return tables.Table.empty(QUOTATION_DTYPES), []
     quotes, bad = _scan(doc)
     ctx = _context(doc, lex, quotes)
     t = tokenise.token_arrays(doc)
@@ -1068,23 +1073,26 @@ def _attribute(doc: Document, lex: _Lexicon) -> tuple[tables.Table, tables.Table
     columns = {
         "quote_id": np.arange(len(quotes), dtype="int64"), "start": starts, "end": ends,
         "text": [body[q.start:q.end] for q in quotes],
-        **{c: [r[k] for r in rows] for k, c in enumerate(QUOTATION_COLUMNS[4:10])},  # speaker ... speaker_type
-        "depth": np.array([q.depth for q in quotes], dtype="int64"), "parent": [q.parent for q in quotes],
+        **dict(zip(QUOTATION_COLUMNS[4:10], map(list, zip(*rows)))),  # speaker ... speaker_type
+        "depth": np.array([q.depth for q in quotes], dtype="int64"),
+        # NaN for no parent: a float array is joined and made Int64 faster than a list holding None
+        "parent": np.array([q.parent for q in quotes], dtype="float64"),
         "paragraph": np.array([q.para_start for q in quotes], dtype="int64"), "n_words": n_words.astype("int64"),
     }
     table = tables.Table(columns, QUOTATION_DTYPES) if quotes else tables.Table.empty(QUOTATION_DTYPES)
-    return table, _unmatched_table(doc, bad), _voice_spans(columns)
+    return table, bad
 
 
-def _voice_spans(columns: dict | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str], list[str]]:
+def _voice_spans(table: tables.Table) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str], list[str]]:
     """Outermost non-author quotations: starts, ends, voice codes, voice labels and speaker names.
 
-    ``columns`` are the quotation columns (none: no quotation). Code 0 is
-    always ``"author"``; the other labels follow in order of first appearance.
+    ``table`` is the quotation table. Code 0 is always ``"author"``; the other
+    labels follow in order of first appearance.
     """
-    if not columns:
+    if not len(table):
         empty = np.zeros(0, dtype="int64")
         return empty, empty, empty, [AUTHOR], [AUTHOR]
+    columns = table.columns
     voice, speaker = columns["voice"], columns["speaker"]
     top = [k for k, (d, v) in enumerate(zip(columns["depth"].tolist(), voice)) if d == 0 and v != AUTHOR]
     labels = [AUTHOR] + list(dict.fromkeys(voice[k] for k in top))
@@ -1098,7 +1106,8 @@ def _voice_spans(columns: dict | None = None) -> tuple[np.ndarray, np.ndarray, n
             labels, [names.get(v, v) for v in labels])
 
 
-def _unmatched_table(doc: Document, bad) -> tables.Table:
+def _unmatched_table(doc: Document, bad: list[tuple]) -> tables.Table:
+    """The table of :func:`unmatched` from (start, end, role, paragraph, note) of each mark."""
     if not bad:
         return tables.Table.empty(UNMATCHED_DTYPES)
     bad = sorted(bad)
@@ -1267,11 +1276,11 @@ def unmatched(doc: Document, *, reporting: lexicons.Source = None) -> tables.Tab
         >>> voices.unmatched(corpus.from_text('He said \u201cno. Then he left.'))[["mark", "role"]].values.tolist()
         [['\u201c', 'opening']]
     """
-    return _computed(doc, reporting)[1]
+    return _unmatched_table(doc, _computed(doc, reporting)[1])
 
 
 def _intervals(doc: Document) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str], list[str]]:
-    return _computed(doc, None)[2]
+    return doc.cached("voices.intervals", lambda: _voice_spans(_computed(doc, None)[0]))
 
 
 def _codes(doc: Document, offsets: np.ndarray) -> np.ndarray:
