@@ -216,6 +216,10 @@ class Model:
     word_rows: dict[str, tuple[int, int, int, int]]
 
 
+#: Prefix of a lexical feature key by side (right 0, left 2) plus negation (1).
+_LEXICAL_PREFIX = ("R:", "R:~", "L:", "L:~")
+
+
 def _word_rows(lexical: tuple[str, ...]) -> dict[str, tuple[int, int, int, int]]:
     """The vocabulary by word: each word's rows for the prefixes of :data:`_LEXICAL_PREFIX`."""
     code = {prefix: i for i, prefix in enumerate(_LEXICAL_PREFIX)}
@@ -362,8 +366,10 @@ class _FormTable:
     """VADER's per-form quantities of the word forms seen so far, one row per form.
 
     ``values`` holds the lexicon valence and the booster weight; ``flags``
-    whether the form is a negator, is "but", breaks a clause and is a word.
-    A batch of tokens reads its rows with one dictionary look-up per token.
+    whether the form is a negator, is "but", breaks a clause and is a word;
+    ``lexical`` the form's rows of the target model's lexical weights
+    (:attr:`Model.word_rows` of :func:`model`). A batch of tokens reads its
+    rows with one dictionary look-up per token.
     Rows are only ever appended (a full table starts afresh in new arrays),
     so the arrays returned with a batch's rows stay valid for it, also when
     other threads add forms.
@@ -373,33 +379,37 @@ class _FormTable:
         self.row: dict[str, int] = {}
         self.values = np.zeros((0, 2))
         self.flags = np.zeros((0, 4), dtype=bool)
+        self.lexical = np.zeros((0, len(_LEXICAL_PREFIX)), dtype=np.intp)
         self.lock = threading.Lock()
 
-    def lookup(self, norm) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def lookup(self, norm) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """The row of each lower-cased token (new forms added first), and the arrays they index."""
         with self.lock:
-            row = self.row
-            found = [row.get(t, -1) for t in norm]
-            if -1 in found:
-                row = self._add(norm)
-                found = [row[t] for t in norm]
-            return np.array(found, dtype=np.intp), self.values, self.flags
+            try:
+                found = np.fromiter(map(self.row.__getitem__, norm), dtype=np.intp, count=len(norm))
+            except KeyError:
+                found = np.fromiter(map(self._add(norm).__getitem__, norm), dtype=np.intp, count=len(norm))
+            return found, self.values, self.flags, self.lexical
 
     def _add(self, norm) -> dict[str, int]:
         new = [t for t in dict.fromkeys(norm) if t not in self.row]
         if len(self.row) + len(new) > FORMS_MAX:
             self.row, self.values, self.flags = {}, np.zeros((0, 2)), np.zeros((0, 4), dtype=bool)
+            self.lexical = np.zeros((0, len(_LEXICAL_PREFIX)), dtype=np.intp)
             new = list(dict.fromkeys(norm))
         lex = vader_lexicon()
         negators, boosters, _ = vader_rules()
+        word_rows, absent = model().word_rows, (-1,) * len(_LEXICAL_PREFIX)
         first = len(self.row)
         end = first + len(new)
         if end > len(self.values):
             size = max(end, 2 * len(self.values))
             self.values = np.resize(self.values, (size, 2))
             self.flags = np.resize(self.flags, (size, 4))
+            self.lexical = np.resize(self.lexical, (size, len(_LEXICAL_PREFIX)))
         for i, t in enumerate(new, start=first):
             self.values[i] = (lex.get(t, 0.0), boosters.get(t, 0.0))
+            self.lexical[i] = word_rows.get(t, absent)
             self.flags[i] = (t in negators or t.endswith("n't"), t == "but", t in CLAUSE_PUNCT, t[:1].isalnum())
             self.row[t] = i
         return self.row
@@ -410,10 +420,14 @@ _FORMS = _FormTable()
 
 def valences(tok: Tokens) -> Valences:
     """VADER valences for each token (see the module docstring for the rules)."""
+    rows, form_values, form_flags, _ = _FORMS.lookup(tok.norm)
+    return _valences(tok.seg, rows, form_values, form_flags)
+
+
+def _valences(seg: np.ndarray, rows: np.ndarray, form_values: np.ndarray, form_flags: np.ndarray) -> Valences:
+    """:func:`valences` of tokens given as rows of :class:`_FormTable`'s arrays."""
     _, _, n_scalar = vader_rules()
-    seg = tok.seg
     n = len(seg)
-    rows, form_values, form_flags = _FORMS.lookup(tok.norm)
     raw, boost = form_values[rows, 0], form_values[rows, 1]
     flags = form_flags[rows]
     is_neg, is_but, is_break, is_word = flags[:, 0], flags[:, 1], flags[:, 2], flags[:, 3]
@@ -629,10 +643,6 @@ def _target_features(tok: Tokens, seg: np.ndarray, start: np.ndarray, end: np.nd
     return numeric, pm[keep], 2 * left[keep] + val.negated[kept], kept
 
 
-#: Prefix of a lexical feature key by side (right 0, left 2) plus negation (1).
-_LEXICAL_PREFIX = ("R:", "R:~", "L:", "L:~")
-
-
 def _predict(numeric: np.ndarray, lex_target: np.ndarray, lex_key: np.ndarray, mdl: Model) -> np.ndarray:
     """Class probabilities (n, 3) for feature rows."""
     rows = np.fromiter(map(mdl.vocabulary.get, lex_key, repeat(-1)), dtype="int64", count=len(lex_key))
@@ -808,12 +818,11 @@ def _score_table(doc: Document, gazetteer) -> tables.Table:
     end = np.asarray(cols["end"], dtype="int64")
     if len(ment):
         tok = _target_tokens(doc, seg, start, end)
-        numeric, lex_target, code, token = _target_features(tok, seg, start, end)
-        mdl = model()
-        rows, absent = mdl.word_rows, (-1,) * len(_LEXICAL_PREFIX)
-        lex_row = np.fromiter((rows.get(w, absent)[c] for w, c in zip(tok.norm[token].tolist(), code.tolist())),
-                              dtype="int64", count=len(token))
-        p = _probabilities(numeric, lex_target, lex_row, mdl)
+        rows, form_values, form_flags, form_lexical = _FORMS.lookup(tok.norm)
+        val = _valences(tok.seg, rows, form_values, form_flags)
+        numeric, lex_target, code, token = _target_features(tok, seg, start, end, val)
+        # the lexical features' rows of the model, read from the tokens' word forms
+        p = _probabilities(numeric, lex_target, form_lexical[rows[token], code], model())
     else:
         p = np.zeros((0, len(LABELS)))
     columns = {c: cols[c] for c in SCORE_COLUMNS[:SCORE_COLUMNS.index("voice")]}
