@@ -75,7 +75,7 @@ Voices
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -440,6 +440,58 @@ def _role(norm: str, body: str, i: int, j: int, lo: int, hi: int) -> str:
 # Double marks (also typed as two apostrophes or two backticks), and single
 # marks not standing between two word characters (apostrophes: Russia's, don't).
 _MARK = re.compile(r"``|''|\"|'(?!(?<=\w')\w)")
+#: The characters the marks of :data:`_MARK` are made of.
+_MARK_CHARS = "\"'`"
+
+
+def _mark_chars(norm: str) -> list[int]:
+    """Offsets of every character of :data:`_MARK_CHARS` in ``norm``, in order.
+
+    Found with ``str.find``, which runs through text about three times faster
+    than a regular expression: most characters of a body are no mark.
+    """
+    found = []
+    for c in _MARK_CHARS:
+        i = norm.find(c)
+        while i >= 0:
+            found.append(i)
+            i = norm.find(c, i + 1)
+    found.sort()
+    return found
+
+
+def _is_word_char(c: str) -> bool:
+    """``\\w`` of :mod:`re` for one character of a str."""
+    return c.isalnum() or c == "_"
+
+
+def _marks(norm: str, chars: list[int], lo: int, hi: int) -> list[tuple[int, int]]:
+    """(start, end) of every mark in ``norm[lo:hi]``: the matches of ``_MARK.finditer(norm, lo, hi)``.
+
+    ``chars`` are the offsets of :func:`_mark_chars`. As in the pattern, a
+    match may not reach past ``hi`` but an apostrophe's letter before it may
+    lie before ``lo``; matches do not overlap.
+    """
+    out = []
+    after = lo  # where the next match may start
+    for k in range(bisect_left(chars, lo), len(chars)):
+        i = chars[k]
+        if i >= hi:
+            break
+        if i < after:  # the second character of a double mark
+            continue
+        c = norm[i]
+        if c != '"' and i + 1 < hi and norm[i + 1] == c:  # `` or ''
+            j = i + 2
+        elif c == "`":
+            continue
+        elif c == "'" and i + 1 < hi and i > 0 and _is_word_char(norm[i + 1]) and _is_word_char(norm[i - 1]):
+            continue  # an apostrophe
+        else:
+            j = i + 1
+        out.append((i, j))
+        after = j
+    return out
 
 
 _LATER_SINGLE_CLOSE = re.compile(r"(?<=\S)'(?=[\s.,;:!?)\]\u2014\u2026]|$)")
@@ -463,25 +515,26 @@ def _scan(doc: Document) -> tuple[list[_Quote], list[tuple[int, int, str, int, s
     """Pair the quotation marks of every paragraph; return quotations and unmatched marks."""
     norm, body = doc.normalised, doc.body
     paras = doc.text_paragraphs
+    chars = _mark_chars(norm)
     quotes: list[_Quote] = []
     bad: list[tuple[int, int, str, int, str]] = []
     carry: _Quote | None = None
     for k, para in enumerate(paras):
         stack: list[tuple[int, str, int | None]] = []  # (offset, family, carried quote index)
         reopen = carry is not None
-        for m in _MARK.finditer(norm, para.start, para.end):
-            i, j = m.span()
-            role = _role(norm, body, i, j, para.start, para.end)
+        lo, hi, index = para.start, para.end, para.index
+        for i, j in _marks(norm, chars, lo, hi):
+            role = _role(norm, body, i, j, lo, hi)
             if role == "apostrophe":
                 continue
             family = "double" if j - i == 2 or norm[i] == '"' else "single"
             if role == "toggle":
                 role = "close" if any(f == family for _, f, _ in stack) else "open"
-            elif role == "maybe_close" and _possessive_inside(norm, j, para.end):
+            elif role == "maybe_close" and _possessive_inside(norm, j, hi):
                 continue
             if reopen:
                 reopen = False
-                if role == "open" and family == carry.family and i == para.start:
+                if role == "open" and family == carry.family and i == lo:
                     stack.append((carry.start, family, len(quotes)))
                     quotes.append(carry)
                     carry = None
@@ -491,17 +544,17 @@ def _scan(doc: Document) -> tuple[list[_Quote], list[tuple[int, int, str, int, s
                 continue
             if not any(f == family for _, f, _ in stack):
                 if role == "close" and family == "double":
-                    bad.append((i, j, "closing", para.index, "closing mark with no opening mark"))
+                    bad.append((i, j, "closing", index, "closing mark with no opening mark"))
                 continue
             while stack[-1][1] != family:
                 o, f, _ = stack.pop()
-                bad.append((o, _mark_end(norm, o), "opening", para.index, "opening mark closed by an outer quotation"))
+                bad.append((o, _mark_end(norm, o), "opening", index, "opening mark closed by an outer quotation"))
             start, _, carried = stack.pop()
             if carried is not None:
                 q = quotes[carried]
-                q.end, q.para_end = j, para.index
+                q.end, q.para_end = j, index
             else:
-                quotes.append(_Quote(start, j, family, len(stack), None, para.index, para.index))
+                quotes.append(_Quote(start, j, family, len(stack), None, index, index))
         if carry is not None:  # the next paragraph did not reopen the carried quotation
             carry.unclosed = True
             quotes.append(carry)
