@@ -442,13 +442,15 @@ def _valences(seg: np.ndarray, rows: np.ndarray, form_values: np.ndarray, form_f
     value[negated] *= n_scalar
     but = np.ones(n)
     if is_but.any():
-        cum = np.cumsum(is_but)
-        seg_start = np.r_[0, np.flatnonzero(np.diff(seg)) + 1]
-        seg_len = np.diff(np.r_[seg_start, n])
-        before_in_seg = cum - np.repeat(cum[seg_start] - is_but[seg_start], seg_len)
-        has_but = np.repeat(np.add.reduceat(is_but.astype(int), seg_start), seg_len) > 0
-        but[has_but & (before_in_seg == 0)] = BUT_BEFORE
-        but[has_but & (before_in_seg > 0) & ~is_but] = BUT_AFTER
+        # each token against the first "but" of its sentence (n: the sentence has none):
+        # before it BUT_BEFORE, after it BUT_AFTER unless a "but" itself
+        at = np.flatnonzero(is_but)
+        first = np.full(seg[-1] + 1, n)
+        np.minimum.at(first, seg[at], at)
+        first_but = first[seg]
+        position = np.arange(n)
+        but[(position < first_but) & (first_but < n)] = BUT_BEFORE
+        but[(position > first_but) & ~is_but] = BUT_AFTER
     breaks = is_break | is_but
     breaks[1:] |= seg[1:] != seg[:-1]  # a new sentence opens a clause
     if n:
