@@ -254,10 +254,18 @@ class _Tokens:
         return [i for i in _sieve(words)[self.keys].nonzero()[0].tolist()
                 if body[starts[i]:ends[i]] in words]
 
-    def texts(self, i: int, j: int) -> tuple[str, ...]:
+    def texts(self, i: int, j: int) -> list[str]:
         """The texts of tokens ``i`` to ``j - 1`` as in the body."""
         body = self.body
-        return tuple([body[a:b] for a, b in zip(self.start[i:j], self.end[i:j])])
+        return [body[a:b] for a, b in zip(self.start[i:j], self.end[i:j])]
+
+    def follows(self, i: int, words: tuple[str, ...]) -> bool:
+        """True when the tokens from ``i`` on read ``words`` (compared up to the first that differs)."""
+        body, starts, ends = self.body, self.start, self.end
+        for k, word in enumerate(words, i):
+            if body[starts[k]:ends[k]] != word:
+                return False
+        return True
 
 
 @dataclass(frozen=True)
@@ -846,6 +854,17 @@ def _form_tokens(name: str) -> tuple[str, ...]:
     return tuple(tokenise.tokenize_text(name))
 
 
+@lru_cache(maxsize=4096)
+def _mention_forms(speaker: str, name: str, person: bool) -> tuple[tuple[str, ...], ...]:
+    """The token sequences that mention a speaker: the name as cued, its fuller
+    form and, for a person, the first and last words of that form (cached:
+    speakers recur across documents)."""
+    variants = {speaker, name}
+    if person:
+        variants |= {name.split(" ")[0], name.split(" ")[-1]}
+    return tuple(_form_tokens(v) for v in variants)
+
+
 def _cue_matches(toks: _Tokens, lex: _Lexicon, hits: list[int]):
     """(start, end) of every cue word sequence starting at a token of ``hits`` (cue words outside quotations)."""
     body, starts, ends = toks.body, toks.start, toks.end
@@ -854,7 +873,7 @@ def _cue_matches(toks: _Tokens, lex: _Lexicon, hits: list[int]):
         start = starts[i]
         for seq in lex.cues[body[start:ends[i]]]:
             n = len(seq)
-            if i + n <= len(starts) and (n == 1 or toks.texts(i, i + n) == seq):
+            if i + n <= len(starts) and (n == 1 or toks.follows(i + 1, seq[1:])):
                 if i > 0 and ends[i - 1] == start and body[starts[i - 1]:start] == "-":
                     break
                 out.append((start, ends[i + n - 1]))
@@ -982,11 +1001,8 @@ def _mentions(cues: list[_Cue], canon: dict, toks: _Tokens, role_nouns: list[int
         if not speaker or kind in ("pronoun", "group"):
             continue
         name = canon.get(speaker, speaker) if kind == "person" else speaker
-        variants = {speaker, name}
-        if kind == "person":
-            variants |= {name.split(" ")[0], name.split(" ")[-1]}
-        for v in variants:
-            forms.setdefault(_form_tokens(v), name)
+        for seq in _mention_forms(speaker, name, kind == "person"):
+            forms.setdefault(seq, name)
     by_last: dict = {}
     for seq, name in forms.items():
         if seq:
@@ -998,12 +1014,12 @@ def _mentions(cues: list[_Cue], canon: dict, toks: _Tokens, role_nouns: list[int
     for i in toks.find(by_last):
         for seq, name in by_last[body[starts[i]:ends[i]]]:
             k = i - len(seq) + 1
-            if k >= 0 and (len(seq) == 1 or toks.texts(k, i) == seq[:-1]):
+            if k >= 0 and (len(seq) == 1 or toks.follows(k, seq[:-1])):
                 found.append((starts[k], name))
                 break
     for i in role_nouns:
         lo = max(0, i - ROLE_MAX_MODIFIERS - 1)
-        window = list(toks.texts(lo, i + 1))
+        window = toks.texts(lo, i + 1)
         role = _role_at(lex, window, len(window) - 1)
         if role:
             kinds.setdefault(role[0], "person")
@@ -1107,10 +1123,10 @@ def _attribute(doc: Document, lex: _Lexicon) -> tuple[tables.Table, list[tuple]]
     quotes, bad = _scan(doc)
     ctx = _context(doc, lex, quotes)
     t = tokenise.token_arrays(doc)
-    word_starts = t.start[t.is_word]
-    starts = np.array([q.start for q in quotes], dtype="int64")
-    ends = np.array([q.end for q in quotes], dtype="int64")
-    n_words = np.searchsorted(word_starts, ends) - np.searchsorted(word_starts, starts)
+    bounds = np.array([q.start for q in quotes] + [q.end for q in quotes], dtype="int64")
+    starts, ends = bounds[:len(quotes)], bounds[len(quotes):]
+    at = np.searchsorted(t.start[t.is_word], bounds)  # words before each start and each end
+    n_words = at[len(quotes):] - at[:len(quotes)]
     body = doc.body
     rows = []  # (speaker, speaker_actor, kind, cue, voice, speaker_type) of each quotation
     for q, n in zip(quotes, n_words.tolist()):
@@ -1130,7 +1146,8 @@ def _attribute(doc: Document, lex: _Lexicon) -> tuple[tables.Table, list[tuple]]
         "depth": np.array([q.depth for q in quotes], dtype="int64"),
         # NaN for no parent: a float array is joined and made Int64 faster than a list holding None
         "parent": np.array([q.parent for q in quotes], dtype="float64"),
-        "paragraph": np.array([q.para_start for q in quotes], dtype="int64"), "n_words": n_words.astype("int64"),
+        "paragraph": np.array([q.para_start for q in quotes], dtype="int64"),
+        "n_words": n_words.astype("int64", copy=False),
     }
     table = tables.Table(columns, QUOTATION_DTYPES) if quotes else tables.Table.empty(QUOTATION_DTYPES)
     return table, bad
