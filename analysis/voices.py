@@ -248,10 +248,13 @@ class _Tokens:
         self.outside = outside.tobytes()
         self.keys = keys
 
-    def find(self, words) -> list[int]:
-        """Indices of the tokens outside quotations whose text is one of ``words`` (a set or dict)."""
+    def find(self, words, stop: int | None = None) -> list[int]:
+        """Indices of the tokens outside quotations whose text is one of ``words`` (a set or dict).
+
+        Only tokens before token ``stop`` are searched when it is given.
+        """
         body, starts, ends = self.body, self.start, self.end
-        return [i for i in _sieve(words)[self.keys].nonzero()[0].tolist()
+        return [i for i in _sieve(words)[self.keys[:stop]].nonzero()[0].tolist()
                 if body[starts[i]:ends[i]] in words]
 
     def texts(self, i: int, j: int) -> list[str]:
@@ -988,13 +991,16 @@ def _canonical_names(lex: _Lexicon, cues: list[_Cue], toks: _Tokens) -> dict[str
 
 
 def _mentions(cues: list[_Cue], canon: dict, toks: _Tokens, role_nouns: list[int],
-              kinds: dict, lex: _Lexicon) -> tuple[list[int], list[str]]:
+              kinds: dict, lex: _Lexicon, until: int) -> tuple[list[int], list[str]]:
     """Offsets and names of every mention, outside quotations, of a known speaker or a role.
 
     A role is a role noun after an article ("The Cambodian delegate put the
     problem plainly."): a person that a later "she said" can refer to. Roles
     are added to ``kinds`` as persons. ``role_nouns`` are the tokens that are
-    role nouns, outside quotations.
+    role nouns, outside quotations. Mentions are only ever looked up before
+    a pronoun, so those starting at or after offset ``until`` (the last
+    pronoun) may be left out: only the tokens that can end a mention starting
+    before it are searched.
     """
     forms: dict[tuple, str] = {}
     for speaker, kind in dict.fromkeys((c.speaker, c.kind) for c in cues):
@@ -1010,14 +1016,18 @@ def _mentions(cues: list[_Cue], canon: dict, toks: _Tokens, role_nouns: list[int
     for v in by_last.values():
         v.sort(key=lambda item: len(item[0]), reverse=True)
     body, starts, ends = toks.body, toks.start, toks.end
+    before = bisect_left(starts, until)  # tokens starting before the last pronoun
+    longest = max((len(seq) for seq in forms), default=1)
     found = []
-    for i in toks.find(by_last):
+    for i in toks.find(by_last, before + longest - 1):
         for seq, name in by_last[body[starts[i]:ends[i]]]:
             k = i - len(seq) + 1
             if k >= 0 and (len(seq) == 1 or toks.follows(k, seq[:-1])):
                 found.append((starts[k], name))
                 break
     for i in role_nouns:
+        if i >= before + ROLE_MAX_MODIFIERS + 1:  # its article, the start of the mention, is too late
+            break
         lo = max(0, i - ROLE_MAX_MODIFIERS - 1)
         window = toks.texts(lo, i + 1)
         role = _role_at(lex, window, len(window) - 1)
@@ -1057,7 +1067,11 @@ def _context(doc: Document, lex: _Lexicon, quotes: list[_Quote]) -> _Context:
     canon = _canonical_names(lex, cues, toks)
     kinds = _speaker_kinds(cues, canon)
     role_nouns = [i for i, flags in hits if flags & _ROLE_NOUN]
-    mention_pos, mention_name = _mentions(cues, canon, toks, role_nouns, kinds, lex)
+    pronouns = [c.subject_start for c in cues if c.kind == "pronoun" and c.speaker]
+    if pronouns:
+        mention_pos, mention_name = _mentions(cues, canon, toks, role_nouns, kinds, lex, max(pronouns))
+    else:  # no pronoun to resolve
+        mention_pos, mention_name = [], []
     para_of = _paragraph_index(doc)
 
     def speaker_of(c: _Cue) -> tuple[str | None, str | None]:
