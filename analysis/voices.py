@@ -240,9 +240,8 @@ class _Tokens:
         self.end = memoryview(np.ascontiguousarray(t.end))
         keys = _token_keys(doc, t)
         outside = np.ones(len(keys), dtype=bool)
-        first = np.searchsorted(t.start, [q.start for q in top]).tolist()
-        last = np.searchsorted(t.start, [q.end for q in top]).tolist()
-        for i, j in zip(first, last):  # outermost quotations do not overlap
+        bounds = np.searchsorted(t.start, [q.start for q in top] + [q.end for q in top]).tolist()
+        for i, j in zip(bounds[:len(top)], bounds[len(top):]):  # outermost quotations do not overlap
             outside[i:j] = False
             keys[i:j] = _INSIDE
         self.outside = outside.tobytes()
