@@ -989,6 +989,17 @@ def _tails(confidence: float) -> list[float]:
     return [tail, 1 - tail]
 
 
+@lru_cache(maxsize=8)
+def _quantile_positions(n: int, q: tuple[float, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """For :func:`_row_quantiles` of rows of ``n`` values: the order statistics
+    below and above each quantile, the interpolation weights, and all of them
+    in order (the same for every document: kept, and never written)."""
+    position = (n - 1) * np.asarray(q, dtype="float64")
+    below = np.minimum(np.floor(position), n - 1).astype(np.intp)
+    above = np.minimum(below + 1, n - 1)
+    return below, above, position - below, np.unique(np.concatenate((below, above)))
+
+
 def _row_quantiles(rows: np.ndarray, q: list[float]) -> np.ndarray:
     """``np.quantile(rows, q, axis=1)`` (the "linear" method), partitioning each row in place.
 
@@ -996,12 +1007,8 @@ def _row_quantiles(rows: np.ndarray, q: list[float]) -> np.ndarray:
     NumPy's (Hyndman & Fan 1996, definition 7: position ``(n - 1) q``);
     ``np.quantile`` first moves the axis and also partitions each row's ends.
     """
-    n = rows.shape[1]
-    position = (n - 1) * np.asarray(q, dtype="float64")
-    below = np.minimum(np.floor(position), n - 1).astype(np.intp)
-    above = np.minimum(below + 1, n - 1)
-    gamma = position - below
-    rows.partition(np.unique(np.r_[below, above]), axis=1)
+    below, above, gamma, kth = _quantile_positions(rows.shape[1], tuple(q))
+    rows.partition(kth, axis=1)
     a, b = rows[:, below], rows[:, above]
     diff = b - a
     return np.where(gamma >= 0.5, b - diff * (1 - gamma), a + diff * gamma).T
