@@ -1053,6 +1053,16 @@ def _group_means(values: np.ndarray, seed: int, actor: str, voice: str) -> np.nd
     return _pairwise_rows(values[draws.reshape(BOOTSTRAP_RESAMPLES, n).T]) / n
 
 
+def _sum(values: list[float]) -> float:
+    """``np.add.reduce(values)``: fewer than :data:`_PAIRWISE_UNROLL` values are added in turn, in Python."""
+    if len(values) >= _PAIRWISE_UNROLL:
+        return float(np.add.reduce(np.array(values, dtype="float64")))
+    total = values[0]
+    for x in values[1:]:
+        total += x
+    return total
+
+
 #: Voices of :func:`toward_actors`, in output order within an actor.
 _VOICES = ("all", "author", "quoted")
 
@@ -1069,7 +1079,7 @@ def _actor_table(actor: list, voice: list, score: np.ndarray, label: list, seed:
     """
     if len(actor) == 0:
         return tables.Table.empty(ACTOR_DTYPES)
-    score = np.asarray(score, dtype="float64")
+    score = np.asarray(score, dtype="float64").tolist()
     groups: dict[tuple[str, int], list[int]] = {}
     for i, (a, v) in enumerate(zip(actor, voice)):
         groups.setdefault((a, 0), []).append(i)
@@ -1083,9 +1093,9 @@ def _actor_table(actor: list, voice: list, score: np.ndarray, label: list, seed:
     for k, (a, v) in enumerate(order):
         rows = groups[a, v]
         n = len(rows)
-        values = score[rows]
+        values = [score[i] for i in rows]
         n_mentions.append(n)
-        mean.append(np.add.reduce(values) / n)
+        mean.append(_sum(values) / n)
         counts = [0] * len(LABELS)
         for i in rows:
             counts[codes[i]] += 1
@@ -1094,9 +1104,9 @@ def _actor_table(actor: list, voice: list, score: np.ndarray, label: list, seed:
         low.append(first)
         high.append(first)
         # one value, or all equal: the interval is the value and no draw is made
-        if n > 1 and not all(x == first for x in values.tolist()):
+        if n > 1 and not all(x == first for x in values):
             varies.append(k)
-            draws.append(_group_means(values, seed, a, _VOICES[v]))
+            draws.append(_group_means(np.array(values, dtype="float64"), seed, a, _VOICES[v]))
     if varies:
         for k, lo, hi in zip(varies, *_row_quantiles(np.stack(draws), _tails(CONFIDENCE)).tolist()):
             low[k], high[k] = lo, hi

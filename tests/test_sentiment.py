@@ -285,3 +285,11 @@ def test_group_means_are_bootstrap_means():
     values = np.random.default_rng(4).normal(size=9)
     expected = sentiment._bootstrap_means(values, sentiment._seed_for(3, "russia", "all"), sentiment.BOOTSTRAP_RESAMPLES)
     assert np.array_equal(sentiment._group_means(values, 3, "russia", "all"), expected)
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 7, 8, 9, 20])
+def test_sum_is_numpys(n):
+    rng = np.random.default_rng(n)
+    for _ in range(200):
+        values = rng.normal(size=n) * 10.0 ** rng.integers(-8, 8, size=n)
+        assert sentiment._sum(values.tolist()) == np.add.reduce(values)
