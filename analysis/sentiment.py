@@ -363,27 +363,31 @@ FORMS_MAX = 200_000
 
 
 class _FormTable:
-    """VADER's per-form quantities of the word forms seen so far, one row per form.
+    """VADER's per-form quantities of the word forms seen so far, one column per form.
 
     ``values`` holds the lexicon valence and the booster weight; ``flags``
     whether the form is a negator, is "but", breaks a clause and is a word;
     ``lexical`` the form's rows of the target model's lexical weights
     (:attr:`Model.word_rows` of :func:`model`). A batch of tokens reads its
-    rows with one dictionary look-up per token.
-    Rows are only ever appended (a full table starts afresh in new arrays),
-    so the arrays returned with a batch's rows stay valid for it, also when
-    other threads add forms.
+    columns with one dictionary look-up per token (a quantity per row, so
+    that the tokens' values of each are read as one contiguous array).
+    Columns are only ever appended (a full table starts afresh in new arrays),
+    so the arrays returned with a batch's columns stay valid for it, also
+    when other threads add forms.
     """
 
     def __init__(self):
-        self.row: dict[str, int] = {}
-        self.values = np.zeros((0, 2))
-        self.flags = np.zeros((0, 4), dtype=bool)
-        self.lexical = np.zeros((0, len(_LEXICAL_PREFIX)), dtype=np.intp)
+        self._empty()
         self.lock = threading.Lock()
 
+    def _empty(self):
+        self.row: dict[str, int] = {}
+        self.values = np.zeros((2, 0))
+        self.flags = np.zeros((4, 0), dtype=bool)
+        self.lexical = np.zeros((len(_LEXICAL_PREFIX), 0), dtype=np.intp)
+
     def lookup(self, norm) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """The row of each lower-cased token (new forms added first), and the arrays they index."""
+        """The column of each lower-cased token (new forms added first), and the arrays they index."""
         with self.lock:
             try:
                 found = np.fromiter(map(self.row.__getitem__, norm), dtype=np.intp, count=len(norm))
@@ -394,25 +398,29 @@ class _FormTable:
     def _add(self, norm) -> dict[str, int]:
         new = [t for t in dict.fromkeys(norm) if t not in self.row]
         if len(self.row) + len(new) > FORMS_MAX:
-            self.row, self.values, self.flags = {}, np.zeros((0, 2)), np.zeros((0, 4), dtype=bool)
-            self.lexical = np.zeros((0, len(_LEXICAL_PREFIX)), dtype=np.intp)
+            self._empty()
             new = list(dict.fromkeys(norm))
         lex = vader_lexicon()
         negators, boosters, _ = vader_rules()
         word_rows, absent = model().word_rows, (-1,) * len(_LEXICAL_PREFIX)
         first = len(self.row)
         end = first + len(new)
-        if end > len(self.values):
-            size = max(end, 2 * len(self.values))
-            self.values = np.resize(self.values, (size, 2))
-            self.flags = np.resize(self.flags, (size, 4))
-            self.lexical = np.resize(self.lexical, (size, len(_LEXICAL_PREFIX)))
+        if end > self.values.shape[1]:
+            size = max(end, 2 * self.values.shape[1])
+            self.values, self.flags, self.lexical = (_widened(a, size) for a in (self.values, self.flags, self.lexical))
         for i, t in enumerate(new, start=first):
-            self.values[i] = (lex.get(t, 0.0), boosters.get(t, 0.0))
-            self.lexical[i] = word_rows.get(t, absent)
-            self.flags[i] = (t in negators or t.endswith("n't"), t == "but", t in CLAUSE_PUNCT, t[:1].isalnum())
+            self.values[:, i] = (lex.get(t, 0.0), boosters.get(t, 0.0))
+            self.lexical[:, i] = word_rows.get(t, absent)
+            self.flags[:, i] = (t in negators or t.endswith("n't"), t == "but", t in CLAUSE_PUNCT, t[:1].isalnum())
             self.row[t] = i
         return self.row
+
+
+def _widened(columns: np.ndarray, size: int) -> np.ndarray:
+    """A new array of ``size`` columns starting with ``columns``."""
+    out = np.zeros((len(columns), size), dtype=columns.dtype)
+    out[:, :columns.shape[1]] = columns
+    return out
 
 
 _FORMS = _FormTable()
@@ -425,12 +433,11 @@ def valences(tok: Tokens) -> Valences:
 
 
 def _valences(seg: np.ndarray, rows: np.ndarray, form_values: np.ndarray, form_flags: np.ndarray) -> Valences:
-    """:func:`valences` of tokens given as rows of :class:`_FormTable`'s arrays."""
+    """:func:`valences` of tokens given as columns of :class:`_FormTable`'s arrays."""
     _, _, n_scalar = vader_rules()
     n = len(seg)
-    raw, boost = form_values[rows, 0], form_values[rows, 1]
-    flags = form_flags[rows]
-    is_neg, is_but, is_break, is_word = flags[:, 0], flags[:, 1], flags[:, 2], flags[:, 3]
+    raw, boost = form_values.take(rows, axis=1)
+    is_neg, is_but, is_break, is_word = form_flags.take(rows, axis=1)
     value = raw.copy()
     sign = np.sign(raw)
     negated = np.zeros(n, dtype=bool)
@@ -824,7 +831,7 @@ def _score_table(doc: Document, gazetteer) -> tables.Table:
         val = _valences(tok.seg, rows, form_values, form_flags)
         numeric, lex_target, code, token = _target_features(tok, seg, start, end, val)
         # the lexical features' rows of the model, read from the tokens' word forms
-        p = _probabilities(numeric, lex_target, form_lexical[rows[token], code], model())
+        p = _probabilities(numeric, lex_target, form_lexical[code, rows[token]], model())
     else:
         p = np.zeros((0, len(LABELS)))
     columns = {c: cols[c] for c in SCORE_COLUMNS[:SCORE_COLUMNS.index("voice")]}
