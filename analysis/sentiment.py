@@ -441,12 +441,19 @@ def _valences(seg: np.ndarray, rows: np.ndarray, form_values: np.ndarray, form_f
     value = raw.copy()
     sign = np.sign(raw)
     negated = np.zeros(n, dtype=bool)
-    for lag in range(1, min(NEGATION_SCOPE, n - 1) + 1):
-        # the token ``lag`` places back, when in the same sentence
-        same = seg[lag:] == seg[:-lag]
-        value[lag:] += sign[lag:] * np.where(same, boost[:-lag], 0.0) * BOOST_DECAY[lag - 1]
-        negated[lag:] |= same & is_neg[:-lag]
-    value[negated] *= n_scalar
+    # boosters and negators are a few tokens in a document: each reaches the
+    # tokens up to NEGATION_SCOPE places after it in its sentence; a token
+    # adds the boosts from 1, 2, then 3 places back, in that order
+    boosters, negators = np.flatnonzero(boost).tolist(), np.flatnonzero(is_neg).tolist()
+    for lag in range(1, NEGATION_SCOPE + 1):
+        for at in boosters:
+            if at + lag < n and seg[at + lag] == seg[at]:
+                value[at + lag] += sign[at + lag] * boost[at] * BOOST_DECAY[lag - 1]
+        for at in negators:
+            if at + lag < n and seg[at + lag] == seg[at]:
+                negated[at + lag] = True
+    if negators:
+        value[negated] *= n_scalar
     but = np.ones(n)
     if is_but.any():
         # each token against the first "but" of its sentence (n: the sentence has none):

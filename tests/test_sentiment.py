@@ -293,3 +293,26 @@ def test_sum_is_numpys(n):
     for _ in range(200):
         values = rng.normal(size=n) * 10.0 ** rng.integers(-8, 8, size=n)
         assert sentiment._sum(values.tolist()) == np.add.reduce(values)
+
+
+def test_boosts_and_negation_as_whole_array_rules():
+    """Boosters and negators applied token by token give the whole-array rules' values."""
+    rng = np.random.default_rng(1)
+    _, _, n_scalar = sentiment.vader_rules()
+    for _ in range(2000):
+        n = int(rng.integers(1, 40))
+        seg = np.sort(rng.integers(0, 6, n))
+        values, flags = np.zeros((2, 8)), np.zeros((4, 8), dtype=bool)
+        values[0] = rng.normal(size=8) * (rng.random(8) < 0.7)
+        values[1] = rng.normal(size=8) * 0.3 * (rng.random(8) < 0.4)
+        flags[0] = rng.random(8) < 0.3
+        rows = rng.integers(0, 8, n)
+        raw, boost, is_neg = values[0, rows], values[1, rows], flags[0, rows]
+        value, negated = raw.copy(), np.zeros(n, dtype=bool)
+        for lag in range(1, min(sentiment.NEGATION_SCOPE, n - 1) + 1):
+            same = seg[lag:] == seg[:-lag]
+            value[lag:] += np.sign(raw)[lag:] * np.where(same, boost[:-lag], 0.0) * sentiment.BOOST_DECAY[lag - 1]
+            negated[lag:] |= same & is_neg[:-lag]
+        value[negated] *= n_scalar
+        got = sentiment._valences(seg, rows, values, flags)
+        assert np.array_equal(got.value, value) and np.array_equal(got.negated, negated)
