@@ -872,9 +872,11 @@ def _form_tokens(name: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=4096)
 def _mention_forms(speaker: str, name: str, person: bool) -> tuple[tuple[str, ...], ...]:
-    """The token sequences that mention a speaker: the name as cued, its fuller
-    form and, for a person, the first and last words of that form (cached:
-    speakers recur across documents)."""
+    """The token sequences that mention a speaker (cached: speakers recur across documents).
+
+    The name as cued, its fuller form and, for a person, the first and last
+    words of that form.
+    """
     variants = {speaker, name}
     if person:
         variants |= {name.split(" ")[0], name.split(" ")[-1]}
