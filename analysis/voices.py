@@ -523,6 +523,11 @@ def _mark_end(norm: str, i: int) -> int:
     return i + 2 if norm.startswith(("''", "``"), i) else i + 1
 
 
+def _is_open(stack: list[tuple[int, str, int | None]], family: str) -> bool:
+    """True when a quotation of the family is open (most often the innermost one, checked first)."""
+    return bool(stack) and (stack[-1][1] == family or any(f == family for _, f, _ in stack))
+
+
 def _scan(doc: Document) -> tuple[list[_Quote], list[tuple[int, int, str, int, str]]]:
     """Pair the quotation marks of every paragraph; return quotations and unmatched marks."""
     norm, body = doc.normalised, doc.body
@@ -541,7 +546,7 @@ def _scan(doc: Document) -> tuple[list[_Quote], list[tuple[int, int, str, int, s
                 continue
             family = "double" if j - i == 2 or norm[i] == '"' else "single"
             if role == "toggle":
-                role = "close" if any(f == family for _, f, _ in stack) else "open"
+                role = "close" if _is_open(stack, family) else "open"
             elif role == "maybe_close" and _possessive_inside(norm, j, hi):
                 continue
             if reopen:
@@ -554,7 +559,7 @@ def _scan(doc: Document) -> tuple[list[_Quote], list[tuple[int, int, str, int, s
             if role == "open":
                 stack.append((i, family, None))
                 continue
-            if not any(f == family for _, f, _ in stack):
+            if not _is_open(stack, family):
                 if role == "close" and family == "double":
                     bad.append((i, j, "closing", index, "closing mark with no opening mark"))
                 continue
