@@ -1064,7 +1064,8 @@ def _group_means(values: np.ndarray, seed: int, actor: str, voice: str) -> np.nd
     draws = _group_draws(_seed_state(int(seed), actor, voice), n, count) if count <= BOOTSTRAP_DRAWS else None
     if draws is None:
         return _bootstrap_means(values, _seed_for(seed, actor, voice), BOOTSTRAP_RESAMPLES)
-    return _pairwise_rows(values[draws.reshape(BOOTSTRAP_RESAMPLES, n).T]) / n
+    # gathered in the order drawn (take: faster than indexing with the transposed draws)
+    return _pairwise_rows(values.take(draws).reshape(BOOTSTRAP_RESAMPLES, n).T) / n
 
 
 def _sum(values: list[float]) -> float:
