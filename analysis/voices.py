@@ -703,16 +703,18 @@ def _subject_at(lex: _Lexicon, toks, words, end: int):
     if raw.endswith((",", ";", ":", ")", "\x00")):  # punctuation between subject and verb
         return None
     word = words[end]
-    if word.lower() in lex.pronoun_kind and raw == word:
+    lower = word.lower()
+    if lower in lex.pronoun_kind and raw == word:
         return word, "pronoun", end
-    found = _institution_at(lex, toks, words, end)
-    if found:
-        return found
+    if word in lex.heads or (len(word) == 4 and word.isdecimal()):  # what _institution_at starts from
+        found = _institution_at(lex, toks, words, end)
+        if found:
+            return found
     if word in lex.person_heads:
         found = _role_at(lex, toks, end)
         if found:
             return found
-    if word.lower() in lex.group_heads and word.islower():
+    if lower in lex.group_heads and word.islower():
         k = end
         while k > 0 and end - k < 2 and toks[k - 1].isalpha() and toks[k - 1].islower() \
                 and toks[k - 1] not in _DETERMINERS and toks[k - 1] not in lex.prepositions:
