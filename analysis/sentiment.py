@@ -367,8 +367,9 @@ class _FormTable:
 
     ``values`` holds the lexicon valence and the booster weight; ``flags``
     whether the form is a negator, is "but", breaks a clause and is a word;
-    ``lexical`` the form's rows of the target model's lexical weights
-    (:attr:`Model.word_rows` of :func:`model`). A batch of tokens reads its
+    ``lexical`` the form's rows of the target model's lexical weights, one
+    per prefix of :data:`_LEXICAL_PREFIX` (:attr:`Model.word_rows` of
+    :func:`model`, -1 when absent). A batch of tokens reads its
     columns with one dictionary look-up per token (a quantity per row, so
     that the tokens' values of each are read as one contiguous array).
     Columns are only ever appended (a full table starts afresh in new arrays),
@@ -381,6 +382,7 @@ class _FormTable:
         self.lock = threading.Lock()
 
     def _empty(self):
+        """No form: a new dictionary and new arrays."""
         self.row: dict[str, int] = {}
         self.values = np.zeros((2, 0))
         self.flags = np.zeros((4, 0), dtype=bool)
@@ -1069,7 +1071,11 @@ def _group_means(values: np.ndarray, seed: int, actor: str, voice: str) -> np.nd
 
 
 def _sum(values: list[float]) -> float:
-    """``np.add.reduce(values)``: fewer than :data:`_PAIRWISE_UNROLL` values are added in turn, in Python."""
+    """``np.add.reduce(values)`` of a list of floats.
+
+    NumPy's pairwise summation adds fewer than :data:`_PAIRWISE_UNROLL`
+    values in turn, as this Python loop does (a group has a few mentions).
+    """
     if len(values) >= _PAIRWISE_UNROLL:
         return float(np.add.reduce(np.array(values, dtype="float64")))
     total = values[0]
