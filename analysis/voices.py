@@ -226,26 +226,23 @@ class _Tokens:
         body: ``doc.body``.
         start, end: token offsets, as memoryviews of the int64 arrays: indexed
             one by one as Python ints, without a copy.
-        outside: whether each token is outside the quotations (one byte per
-            token, cheap to index one by one).
         keys: the hash of every token (:func:`_token_keys`), :data:`_INSIDE`
             for the tokens inside quotations.
+        key: ``keys`` as a memoryview, indexed one by one as Python ints.
     """
 
-    __slots__ = ("body", "start", "end", "outside", "keys")
+    __slots__ = ("body", "start", "end", "keys", "key")
 
     def __init__(self, doc: Document, t: tokenise.TokenArrays, top: list[_Quote]):
         self.body = doc.body
         self.start = memoryview(np.ascontiguousarray(t.start))
         self.end = memoryview(np.ascontiguousarray(t.end))
         keys = _token_keys(doc, t)
-        outside = np.ones(len(keys), dtype=bool)
         bounds = np.searchsorted(t.start, [q.start for q in top] + [q.end for q in top]).tolist()
         for i, j in zip(bounds[:len(top)], bounds[len(top):]):  # outermost quotations do not overlap
-            outside[i:j] = False
             keys[i:j] = _INSIDE
-        self.outside = outside.tobytes()
         self.keys = keys
+        self.key = memoryview(keys)
 
     def find(self, words, stop: int | None = None) -> list[int]:
         """Indices of the tokens outside quotations whose text is one of ``words`` (a set or dict).
@@ -997,12 +994,12 @@ def _canonical_names(lex: _Lexicon, cues: list[_Cue], toks: _Tokens) -> dict[str
     if not rest:
         return out
     counts: dict[str, Counter] = {}  # name -> two-word form -> count
-    body, starts, ends, is_outside = toks.body, toks.start, toks.end, toks.outside
+    body, starts, ends, key = toks.body, toks.start, toks.end, toks.key
     n = len(starts)
     for i in toks.find(rest):
         text_i = body[starts[i]:ends[i]]
         for j in (i - 1, i + 1):
-            if 0 <= j < n and is_outside[j]:
+            if 0 <= j < n and key[j] != _INSIDE:  # a neighbour outside quotations
                 text_j = body[starts[j]:ends[j]]
                 if _is_name_word(lex, text_j):
                     form = f"{text_j} {text_i}" if j < i else f"{text_i} {text_j}"
