@@ -244,14 +244,18 @@ class _Tokens:
         self.keys = keys
         self.key = memoryview(keys)
 
-    def find(self, words, stop: int | None = None) -> list[int]:
-        """Indices of the tokens outside quotations whose text is one of ``words`` (a set or dict).
+    def find(self, words, stop: int | None = None) -> list[tuple[int, str]]:
+        """(index, text) of the tokens outside quotations whose text is one of ``words`` (a set or dict).
 
         Only tokens before token ``stop`` are searched when it is given.
         """
         body, starts, ends = self.body, self.start, self.end
-        return [i for i in _sieve(words)[self.keys[:stop]].nonzero()[0].tolist()
-                if body[starts[i]:ends[i]] in words]
+        found = []
+        for i in _sieve(words)[self.keys[:stop]].nonzero()[0].tolist():
+            text = body[starts[i]:ends[i]]
+            if text in words:
+                found.append((i, text))
+        return found
 
     def texts(self, i: int, j: int) -> list[str]:
         """The texts of tokens ``i`` to ``j - 1`` as in the body."""
@@ -996,8 +1000,7 @@ def _canonical_names(lex: _Lexicon, cues: list[_Cue], toks: _Tokens) -> dict[str
     counts: dict[str, Counter] = {}  # name -> two-word form -> count
     body, starts, ends, key = toks.body, toks.start, toks.end, toks.key
     n = len(starts)
-    for i in toks.find(rest):
-        text_i = body[starts[i]:ends[i]]
+    for i, text_i in toks.find(rest):
         for j in (i - 1, i + 1):
             if 0 <= j < n and key[j] != _INSIDE:  # a neighbour outside quotations
                 text_j = body[starts[j]:ends[j]]
@@ -1034,12 +1037,12 @@ def _mentions(cues: list[_Cue], canon: dict, toks: _Tokens, role_nouns: list[int
             by_last.setdefault(seq[-1], []).append((seq, name))
     for v in by_last.values():
         v.sort(key=lambda item: len(item[0]), reverse=True)
-    body, starts, ends = toks.body, toks.start, toks.end
+    starts = toks.start
     before = bisect_left(starts, until)  # tokens starting before the last pronoun
     longest = max((len(seq) for seq in forms), default=1)
     found = []
-    for i in toks.find(by_last, before + longest - 1):
-        for seq, name in by_last[body[starts[i]:ends[i]]]:
+    for i, text in toks.find(by_last, before + longest - 1):
+        for seq, name in by_last[text]:
             k = i - len(seq) + 1
             if k >= 0 and (len(seq) == 1 or toks.follows(k, seq[:-1])):
                 found.append((starts[k], name))
