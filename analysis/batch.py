@@ -79,11 +79,14 @@ MEASURES: dict[str, str] = {
 }
 #: The measures :func:`analyse` runs when none are named (issue 8 of the suite).
 DEFAULT_MEASURES = ("framing", "actors", "sentiment", "stance", "voices")
-#: Documents per Dask partition (one task). Twenty articles of 500-1,500
-#: words are 10-30k words, a few MB of tables per task: small enough to bound
-#: a worker's memory, large enough that scheduling overhead stays a few per
-#: cent of the run (measured with benchmarks/bench_corpus.py).
-PARTITION_SIZE = 20
+#: Documents per Dask partition (one task). Fifty articles of 500-1,500
+#: words are 25-75k words and a few MB of tables: small enough to bound a
+#: worker's memory (about 220 MB per worker on the benchmark corpus), large
+#: enough that the cost of a task on a Dask worker (scheduling, sizing and
+#: serialising its tables; some 10-25 ms, the work of a few articles) stays a
+#: small share of it. Measured with benchmarks/bench_corpus.py --partition-size:
+#: 2 workers ran 1.36-1.43 times the serial speed with 20, 1.43-1.55 with 50.
+PARTITION_SIZE = 50
 #: Dask's local schedulers accepted as ``scheduler=`` names.
 LOCAL_SCHEDULERS = ("processes", "threads", "synchronous", "sync", "single-threaded")
 #: Seconds to wait for a remote scheduler to answer before giving up.
