@@ -299,7 +299,23 @@ def _gather(text: str, starts: np.ndarray, ends: np.ndarray) -> pa.Array:
     return pa.LargeStringArray.from_buffers(len(starts), pa.py_buffer(out_offsets), pa.py_buffer(data[index]))
 
 
-class TokenArrays:
+class _Spans:
+    """Spans of ``doc.body`` (``start``, ``end``) whose ``text`` is cut when first used."""
+
+    __slots__ = ("start", "end", "_doc", "_text")
+
+    def __len__(self) -> int:
+        return len(self.start)
+
+    @property
+    def text(self) -> list[str]:
+        if self._text is None:
+            body = self._doc.body
+            self._text = [body[a:b] for a, b in zip(self.start.tolist(), self.end.tolist())]
+        return self._text
+
+
+class TokenArrays(_Spans):
     """The tokens of a document as arrays (what :func:`words` holds, without pandas).
 
     Attributes:
@@ -311,22 +327,12 @@ class TokenArrays:
         norm: the tokens normalised and lower-cased (a list of str, made when first used).
     """
 
-    __slots__ = ("start", "end", "sentence_id", "kind", "is_word", "_doc", "_text", "_norm")
+    __slots__ = ("sentence_id", "kind", "is_word", "_norm")
 
     def __init__(self, doc: Document, start, end, sentence_id, kind):
         self.start, self.end, self.sentence_id, self.kind = start, end, sentence_id, kind
         self.is_word = _WORD_CODES[kind]
         self._doc, self._text, self._norm = doc, None, None
-
-    def __len__(self) -> int:
-        return len(self.start)
-
-    @property
-    def text(self) -> list[str]:
-        if self._text is None:
-            body = self._doc.body
-            self._text = [body[a:b] for a, b in zip(self.start.tolist(), self.end.tolist())]
-        return self._text
 
     @property
     def norm(self) -> list[str]:
@@ -413,7 +419,7 @@ def _words(doc: Document) -> pd.DataFrame:
     )
 
 
-class SentenceArrays:
+class SentenceArrays(_Spans):
     """The sentences of a document as arrays (what :func:`sentences` holds, without pandas).
 
     Attributes:
@@ -424,22 +430,12 @@ class SentenceArrays:
         text: the sentences as in the body (a list of str, made when first used).
     """
 
-    __slots__ = ("start", "end", "paragraph", "section", "n_words", "_doc", "_text")
+    __slots__ = ("paragraph", "section", "n_words")
 
     def __init__(self, doc: Document, spans: np.ndarray, section: list[str], n_words: np.ndarray):
         self.start, self.end, self.paragraph = spans[:, 0].copy(), spans[:, 1].copy(), spans[:, 2].copy()
         self.section, self.n_words = section, n_words
         self._doc, self._text = doc, None
-
-    def __len__(self) -> int:
-        return len(self.start)
-
-    @property
-    def text(self) -> list[str]:
-        if self._text is None:
-            body = self._doc.body
-            self._text = [body[a:b] for a, b in zip(self.start.tolist(), self.end.tolist())]
-        return self._text
 
 
 def _sentence_arrays(doc: Document) -> SentenceArrays:
