@@ -70,9 +70,18 @@ def paired(path: Path, text: str, repeats: int) -> tuple[list[float], list[float
 
 
 def peak_mb(path: Path) -> float:
+    """Peak resident memory of a fresh process that loads and tokenises ``path``, in MB.
+
+    The child reads its own high-water mark (``VmHWM`` in ``/proc/self/status``,
+    which starts afresh at ``exec``); ``ru_maxrss`` is only the fallback off
+    Linux, since Linux keeps it across ``fork`` and ``exec`` and the child
+    would report this (larger) process's peak.
+    """
     code = ("import resource, sys; from analysis import corpus, tokenise; "
             "d = corpus.load(sys.argv[1]); tokenise.sentences(d); tokenise.words(d); "
-            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+            "hwm = [l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM:')] "
+            "if sys.platform.startswith('linux') else []; "
+            "print(int(hwm[0]) if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
     out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True)
     return int(out.stdout.strip()) / 1024
 
