@@ -1,6 +1,3 @@
-import sys
-from pathlib import Path
-
 import pytest
 from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
