@@ -809,21 +809,7 @@ def _target_tokens(doc: Document, seg: np.ndarray, start: np.ndarray, end: np.nd
     depth = np.cumsum(np.bincount(lo, minlength=n_seg + 1) - np.bincount(hi + 1, minlength=n_seg + 1))
     keep = np.flatnonzero(depth[sid] > 0)
     start, end = t.start[keep], t.end[keep]
-    return Tokens(sid[keep], _lowered(doc, t, keep, start, end), start, end, n_seg)
-
-
-def _lowered(doc: Document, t, keep: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
-    """The lower-cased normalised text of some tokens: ``t.norm[keep]``, without making all of ``t.norm``.
-
-    Like :class:`analysis.tokenise.TokenArrays`, the tokens are cut from the
-    lower-cased text when lower-casing keeps its length, else taken from ``t.norm``.
-    """
-    text = doc.normalised
-    lowered = text.lower()
-    if len(lowered) != len(text):
-        norm = t.norm
-        return np.array([norm[i] for i in keep.tolist()], dtype=object)
-    return np.array([lowered[a:b] for a, b in zip(start.tolist(), end.tolist())], dtype=object)
+    return Tokens(sid[keep], np.array(t.norm_at(keep), dtype=object), start, end, n_seg)
 
 
 def _score_table(doc: Document, gazetteer) -> tables.Table:

@@ -327,26 +327,37 @@ class TokenArrays(_Spans):
         norm: the tokens normalised and lower-cased (a list of str, made when first used).
     """
 
-    __slots__ = ("sentence_id", "kind", "is_word", "_norm")
+    __slots__ = ("sentence_id", "kind", "is_word", "_norm", "_lower")
 
     def __init__(self, doc: Document, start, end, sentence_id, kind):
         self.start, self.end, self.sentence_id, self.kind = start, end, sentence_id, kind
         self.is_word = _WORD_CODES[kind]
-        self._doc, self._text, self._norm = doc, None, None
+        self._doc, self._text, self._norm, self._lower = doc, None, None, None
 
     @property
     def norm(self) -> list[str]:
         if self._norm is None:
-            self._norm = _norm_list(self._doc.normalised, self.start, self.end)
+            self._norm = self.norm_at(slice(None))
         return self._norm
 
+    def norm_at(self, rows) -> list[str]:
+        """``norm`` of the tokens at ``rows`` (positions or a slice), without making the whole list.
 
-def _norm_list(norm: str, start: np.ndarray, end: np.ndarray) -> list[str]:
-    """``norm[s:e]`` lower-cased for every token, as :func:`words` makes its ``norm`` column."""
-    lowered = norm.lower()
-    if len(lowered) == len(norm):
-        return [lowered[a:b] for a, b in zip(start.tolist(), end.tolist())]
-    return _gather_lower(norm, start, end).to_pylist()
+        Tokens are cut from the lower-cased normalised body when lower-casing
+        keeps its length (almost always), else lower-cased one chunk at a time
+        by Arrow, as :func:`words` makes its ``norm`` column.
+        """
+        if self._norm is None and self._lower is None:
+            text = self._doc.normalised
+            lowered = text.lower()
+            if len(lowered) == len(text):
+                self._lower = lowered
+            else:  # lower-casing changes some character's length: Arrow lower-cases each token
+                self._norm = _gather_lower(text, self.start, self.end).to_pylist()
+        if self._norm is not None:
+            return self._norm[rows] if isinstance(rows, slice) else [self._norm[i] for i in np.asarray(rows).tolist()]
+        lowered = self._lower
+        return [lowered[a:b] for a, b in zip(self.start[rows].tolist(), self.end[rows].tolist())]
 
 
 def _gather_lower(norm: str, start: np.ndarray, end: np.ndarray) -> pa.Array:

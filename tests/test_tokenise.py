@@ -197,3 +197,11 @@ def test_norm_list_when_lower_casing_changes_length():
     t = tokenise.token_arrays(doc)
     assert t.norm == tokenise.words(doc)["norm"].tolist()
     assert t.norm[0] == "istanbul"  # Arrow's utf8_lower, as in the norm column
+
+
+@pytest.mark.parametrize("text", ["Istanbul and ANKARA met.", "\u0130stanbul and ANKARA met."])
+def test_norm_at_selected_tokens_equals_norm(text):
+    rows = [3, 0, 2]
+    fresh = tokenise.token_arrays(corpus.from_text(text))
+    assert fresh.norm_at(rows) == [tokenise.words(corpus.from_text(text))["norm"][i] for i in rows]
+    assert fresh.norm_at(rows) == [fresh.norm[i] for i in rows]
