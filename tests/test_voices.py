@@ -45,14 +45,6 @@ SEED_BLOCKS = [
 ]
 
 
-@pytest.mark.parametrize("opening, speaker, cue", SEED_BLOCKS)
-def test_seed_block_quotations_are_attributed(seed_doc, opening, speaker, cue):
-    row = _quote(voices.quotations(seed_doc), opening)
-    assert row["kind"] == "block"
-    assert row["speaker"] == speaker
-    assert (pd.isna(row["cue"]) and cue is None) or row["cue"] == cue
-
-
 def test_seed_has_exactly_the_block_quotations_read_by_hand(seed_doc):
     q = voices.quotations(seed_doc)
     assert (q["kind"] == "block").sum() == len(SEED_BLOCKS)
@@ -90,10 +82,11 @@ SEED_INLINE = [
 ]
 
 
-@pytest.mark.parametrize("opening, speaker, cue", SEED_INLINE)
-def test_seed_inline_quotations_are_attributed(seed_doc, opening, speaker, cue):
+@pytest.mark.parametrize("kind, opening, speaker, cue",
+                         [("block", *row) for row in SEED_BLOCKS] + [("inline", *row) for row in SEED_INLINE])
+def test_seed_quotations_are_attributed(seed_doc, kind, opening, speaker, cue):
     row = _quote(voices.quotations(seed_doc), opening)
-    assert row["kind"] == "inline"
+    assert row["kind"] == kind
     assert row["speaker"] == speaker
     assert (pd.isna(row["cue"]) and cue is None) or row["cue"] == cue
 
