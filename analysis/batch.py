@@ -223,7 +223,7 @@ def _with_doc_id(doc_ids: list[str], parts: list) -> pd.DataFrame:
             table = Table({c: v for c, v in table.columns.items() if c != "doc_id"},
                           {c: d for c, d in table.dtypes.items() if c != "doc_id"})
         ids = np.repeat(np.array(doc_ids, dtype=object), [len(p) for p in parts])
-        return table.with_column("doc_id", ids, "str", first=True).frame()
+        return table.prepend("doc_id", ids, "str").frame()
     frames = []
     for doc_id, part in zip(doc_ids, parts):
         frame = part.frame() if isinstance(part, Table) else part

@@ -102,28 +102,13 @@ class Table:
                                  f"{list(first.columns)} and {list(t.columns)}")
         return cls({c: _join([t.columns[c] for t in tables]) for c in first.columns}, first.dtypes)
 
-    def with_column(self, name: str, values, dtype, *, first: bool = False) -> Table:
-        """A new table with one more column (at the front when ``first``)."""
-        if first:
-            return Table({name: values, **self.columns}, {name: dtype, **self.dtypes})
-        return Table({**self.columns, name: values}, {**self.dtypes, name: dtype})
-
-    def select(self, rows) -> Table:
-        """The rows at the given integer positions or boolean mask."""
-        rows = np.asarray(rows)
-        if rows.dtype == bool:
-            rows = np.flatnonzero(rows)
-        return Table({c: _take(v, rows) for c, v in self.columns.items()}, self.dtypes)
+    def prepend(self, name: str, values, dtype) -> Table:
+        """A new table with one more column, first."""
+        return Table({name: values, **self.columns}, {name: dtype, **self.dtypes})
 
 
 def _codes_column(dtype) -> bool:
     return isinstance(dtype, pd.CategoricalDtype)
-
-
-def _take(values, rows: np.ndarray):
-    if isinstance(values, np.ndarray):
-        return values[rows]
-    return [values[i] for i in rows.tolist()]
 
 
 def _join(parts: list):

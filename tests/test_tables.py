@@ -55,12 +55,10 @@ def test_columns_must_match_dtypes_and_lengths():
         Table({"a": [1], "b": [1, 2]}, {"a": "int64", "b": "int64"})
 
 
-def test_select_and_with_column():
-    t = table(["x", "y", "z"], [1, 2, 3], [0.1, 0.2, 0.3], [0, 1, 0], [True, True, False], ["p", "q", "r"])
-    assert t.select([2, 0]).frame()["name"].tolist() == ["z", "x"]
-    assert t.select(np.array([False, True, False])).frame()["n"].tolist() == [2]
-    first = t.with_column("doc_id", ["d", "d", "d"], "str", first=True).frame()
-    assert list(first.columns)[:2] == ["doc_id", "name"]
+def test_prepend_puts_the_column_first():
+    t = table(["x", "y"], [1, 2], [0.1, 0.2], [0, 1], [True, True], ["p", "q"])
+    first = t.prepend("doc_id", ["d", "d"], "str").frame()
+    assert list(first.columns)[:2] == ["doc_id", "name"] and first["doc_id"].tolist() == ["d", "d"]
 
 
 def test_tidy_gives_a_dataframe_and_keeps_the_table_function():
