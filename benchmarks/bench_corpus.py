@@ -15,8 +15,8 @@ same text, it times
   paragraph of every article (word spans only);
 - serial: :func:`analysis.batch.analyse` with every measure, ``workers=1``
   (each document read from its file and parsed inside the run);
-- parallel: the same on a ``distributed.LocalCluster`` of ``--workers``
-  single-threaded processes, started once and warmed up (its start-up time
+- parallel: the same on :func:`analysis.batch.local_cluster` (``--workers``
+  single-threaded processes), started once and warmed up (its start-up time
   is reported apart, with one cold run of ``workers=N`` that includes it).
 
 The three are run in turn in each repeat, so that other jobs on a shared
@@ -33,7 +33,6 @@ workers, < 400 MB peak per worker.
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import statistics
 import sys
@@ -144,16 +143,14 @@ def main() -> None:
         print(f"corpus: {len(docs)} articles, {n_words:,} words; load_corpus {load_s:.2f} s "
               f"({n_words / load_s:,.0f} words/s); measures: {', '.join(measures)}")
 
-        from distributed import Client, LocalCluster
+        from distributed import Client
 
         start = time.perf_counter()
         batch.analyse(docs, measures, workers=args.workers, partition_size=args.partition_size)
         cold = time.perf_counter() - start
         size = args.partition_size
         times: dict[str, list[float]] = {"nltk": [], "serial": [], "parallel": []}
-        with LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
-                          dashboard_address=None, silence_logs=logging.ERROR) as cluster, \
-                Client(cluster) as client:
+        with batch.local_cluster(args.workers) as cluster, Client(cluster) as client:
             k = args.workers * 2  # warm-up: imports and lexicons loaded on every worker
             warm = corpus.Corpus(docs.refs[:k], docs.metadata.iloc[:k])
             batch.analyse(warm, measures, scheduler=client, partition_size=1)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
-import warnings
 
 import pandas as pd
 import pytest
@@ -47,14 +45,18 @@ def serial(sample):
 
 @pytest.fixture(scope="module")
 def cluster_client():
-    from distributed import Client, LocalCluster
+    from distributed import Client
 
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=r"Port \d+ is already in use")
-        cluster = LocalCluster(processes=True, n_workers=2, threads_per_worker=1,
-                               dashboard_address=None, silence_logs=logging.ERROR)
-    with cluster, Client(cluster) as client:
+    with batch.local_cluster(2) as cluster, Client(cluster) as client:
         yield client
+
+
+def test_local_cluster_workers_run_with_the_cluster_settings(cluster_client):
+    import dask
+
+    settings = cluster_client.run(lambda: {k: dask.config.get(k) for k in batch.CLUSTER_CONFIG})
+    assert len(settings) == 2
+    assert all(got == batch.CLUSTER_CONFIG for got in settings.values())
 
 
 @pytest.mark.parametrize("measure", MEASURES)

@@ -190,3 +190,14 @@ def test_all_documents_bad_is_an_error_even_when_skipping(tmp_path):
     folder = _folder(tmp_path, {"a.txt": b""})
     with pytest.raises(InputError, match="no usable documents"):
         corpus.load_corpus(folder, skip_bad=True)
+
+
+def test_dask_key_of_a_reference_follows_its_fields():
+    from dask.base import tokenize
+
+    ref = corpus.DocumentRef("a", "/texts/a.txt")
+    assert tokenize(ref) == tokenize(corpus.DocumentRef("a", "/texts/a.txt"))
+    others = [corpus.DocumentRef("b", "/texts/a.txt"), corpus.DocumentRef("a", "/texts/b.txt"),
+              corpus.DocumentRef("a", None, "text"), corpus.DocumentRef("a", "/texts/a.txt", None, "latin-1"),
+              corpus.DocumentRef("a", "/texts/a.txt", furniture="rules.yml")]
+    assert len({tokenize(r) for r in others} | {tokenize(ref)}) == len(others) + 1
