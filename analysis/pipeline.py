@@ -15,7 +15,8 @@ folder (:func:`build_folder`):
 - or the folder given as ``build``.
 
 The written study (``07-study``) is exported to HTML, without code, as
-``<build>/study/07-study.html`` (:func:`study`).
+``<build>/study/07-study.html`` (:func:`study`), a self-contained page that
+loads nothing from the network.
 
 Figure lifecycle. The figures folder belongs to the suite, and only files that
 the previous manifest lists are ever deleted (a file the suite never wrote is
@@ -64,6 +65,10 @@ STUDY = "07-study"
 #: Environment of the kernels: no display, fixed hash seed and fixed
 #: timestamps for any tool that honours SOURCE_DATE_EPOCH (reproducible-builds.org).
 KERNEL_ENVIRONMENT = {"MPLBACKEND": "Agg", "PYTHONHASHSEED": "0", "SOURCE_DATE_EPOCH": "0"}
+
+#: nbconvert's "lab" template without the scripts it loads from a CDN: the
+#: exported study is one self-contained page that makes no network request.
+HTML_TEMPLATE = paths.PACKAGE / "templates" / "study.html.j2"
 
 _NOTEBOOK = re.compile(r"^\d\d-[\w-]+\.ipynb$")
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -370,6 +375,12 @@ def run(*, text: str | Path | None = None, out: str | Path | None = None, seed: 
 def export_html(executed: str | Path, target: str | Path) -> Path:
     """Export an executed notebook to HTML without code cells (a readable paper).
 
+    The page is self-contained: styles are inlined, figures embedded as data
+    URIs, and the template (:data:`HTML_TEMPLATE`) loads no script from the
+    network (no require.js, MathJax or Mermaid), so it reads the same offline;
+    TeX math, if any, shows as its source text. The same notebook always gives
+    the same bytes.
+
     Args:
         executed: an executed notebook.
         target: the HTML file to write (atomically).
@@ -383,7 +394,8 @@ def export_html(executed: str | Path, target: str | Path) -> Path:
     import nbformat
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    exporter = HTMLExporter(template_file=str(HTML_TEMPLATE), exclude_input=True,
+                            exclude_input_prompt=True, exclude_output_prompt=True)
     nb = nbformat.read(str(executed), as_version=4)
     nb.cells = [c for c in nb.cells if "parameters" not in c.metadata.get("tags", [])
                 and "injected-parameters" not in c.metadata.get("tags", [])]

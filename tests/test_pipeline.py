@@ -9,8 +9,10 @@ failure), build folders, locks and the command line's error path.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
+from html.parser import HTMLParser
 
 import nbformat
 import pandas as pd
@@ -40,6 +42,9 @@ for figure_id in ["alpha", "beta"]:
     ax.set_ylabel("characters")
     figures.save(fig, figure_id, caption=f"Figure {figure_id}.")
 """
+
+# A 1x1 transparent PNG, base64-encoded as notebook outputs store images.
+PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAWB0s9gAAAABJRU5ErkJggg=="
 
 FAIL = """\
 if (control / "fail").exists():
@@ -209,6 +214,66 @@ def test_export_html_has_prose_and_outputs_without_code(suite, tmp_path):
     page = html.read_text()
     assert "<title>07-study</title>" in page and "Result: 42 mentions" in page
     assert "figures.use(" not in page and "TEXT = None" not in page
+
+
+class _Resources(HTMLParser):
+    """Collects what a browser would fetch from the network to show a page.
+
+    Remote ``src``/``href``/``srcset`` attributes of any tag but ``<a>`` (plain
+    hyperlinks are followed only when clicked), and remote URLs in the text of
+    inline scripts and in ``url(...)``/``@import`` of inline styles.
+    """
+
+    REMOTE = re.compile(r"(?:https?:)?//", re.IGNORECASE)
+    IN_STYLE = re.compile(r"""(?:url\(\s*['"]?|@import\s+['"])(?:https?:)?//""", re.IGNORECASE)
+
+    def __init__(self):
+        super().__init__()
+        self.remote, self.links, self.images, self._open = [], [], [], None
+
+    def handle_starttag(self, tag, attrs):
+        self._open = tag if tag in ("script", "style") else None
+        for key, value in attrs:
+            value = (value or "").strip()
+            if tag == "a" and key == "href":
+                self.links.append(value)
+            elif tag == "img" and key == "src":
+                self.images.append(value)
+            if tag != "a" and key in ("src", "href", "srcset", "data", "poster") \
+                    and self.REMOTE.match(value):
+                self.remote.append(f"<{tag} {key}={value}>")
+
+    def handle_endtag(self, tag):
+        self._open = None
+
+    def handle_data(self, data):
+        if self._open == "script" and re.search(r"https?://", data):
+            self.remote.append(f"<script> {data.strip()[:80]}")
+        elif self._open == "style" and self.IN_STYLE.search(data):
+            self.remote.append(f"<style> {self.IN_STYLE.search(data).group()}")
+
+
+def test_export_html_is_self_contained_and_deterministic(tmp_path):
+    cite = "[Hamborg & Donnay 2021](https://aclanthology.org/2021.eacl-main.142/)"
+    prose = new_markdown_cell(f"## Results\n\nThe share is $p < 0.05$ as in {cite}.")
+    table = nbformat.v4.new_output("display_data", data={
+        "text/html": "<table><tr><th>actor</th></tr><tr><td>Russia</td></tr></table>",
+        "text/plain": "actor Russia"})
+    figure = nbformat.v4.new_output("display_data", data={"image/png": PNG, "text/plain": "<Figure>"})
+    nb = new_notebook(cells=[new_markdown_cell("# The study"), prose,
+                             new_code_cell("show()", outputs=[table, figure])])
+    nbformat.write(nb, tmp_path / "07-study.ipynb")
+    first = pipeline.export_html(tmp_path / "07-study.ipynb", tmp_path / "a.html").read_bytes()
+    second = pipeline.export_html(tmp_path / "07-study.ipynb", tmp_path / "b.html").read_bytes()
+    assert first == second
+    page = first.decode("utf-8")
+    found = _Resources()
+    found.feed(page)
+    assert found.remote == []
+    assert "https://aclanthology.org/2021.eacl-main.142/" in found.links  # hyperlinks stay
+    assert found.images == [f"data:image/png;base64,{PNG}"]
+    assert "<title>The study</title>" in page and "<td>Russia</td>" in page
+    assert "$p &lt; 0.05$" in page  # math stays readable as its source
 
 
 @pytest.mark.notebooks
