@@ -670,6 +670,11 @@ class Citations:
     def show(self, figure_id: str, *, width: int = 480) -> None:
         """Display a figure (its PNG) and its caption in a notebook, recording it as cited.
 
+        The image carries alternative text for screen readers: the reference
+        and the caption (``Figure `id`: caption``, or the reference alone when
+        there is no caption). IPython keeps it in the output's ``image/png``
+        metadata, from which the exported study gives it to the ``<img>``.
+
         Args:
             figure_id: the id.
             width: display width in pixels (the file itself is not changed).
@@ -677,10 +682,12 @@ class Citations:
         from IPython.display import Image, Markdown, display
 
         reference = self(figure_id)
+        caption = self.caption(figure_id)
         path = self.path(figure_id)
         if path is not None:
-            display(Image(filename=str(path), width=width))
-        display(Markdown(f"**{reference}.** {self.caption(figure_id)}"))
+            alt = f"{reference}: {caption.strip()}" if caption.strip() else reference
+            display(Image(filename=str(path), width=width, alt=alt))
+        display(Markdown(f"**{reference}.** {caption}"))
 
     def expected(self) -> list[str]:
         """Ids the study should cite: entries of earlier notebooks, by notebook then id."""

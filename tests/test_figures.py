@@ -317,3 +317,23 @@ def test_citations_list_figures_not_yet_cited(out):
     cite("keywords")
     assert cite.uncited() == ["frame-frequency"]
     assert "keywords" in cite and "other" not in cite
+
+
+def test_citations_show_gives_the_image_its_reference_and_caption_as_alt_text(out, monkeypatch):
+    from IPython.core.formatters import DisplayFormatter
+
+    figures.save(draw(), "frame-frequency", notebook="02-framing", caption='Frames per 1,000 words; "other" last.')
+    figures.save(draw(), "keywords", notebook="03-keyness")
+    shown = []
+    monkeypatch.setattr("IPython.display.display", shown.append)
+    cite = figures.Citations(out)
+    cite.show("frame-frequency")
+    cite.show("keywords")
+    outputs = [DisplayFormatter().format(obj) for obj in shown]
+    images = [(data, metadata) for data, metadata in outputs if "image/png" in data]
+    assert len(images) == 2 and len(outputs) == 4
+    (_, with_caption), (_, without_caption) = images
+    assert with_caption["image/png"]["alt"] == 'Figure `frame-frequency`: Frames per 1,000 words; "other" last.'
+    assert with_caption["image/png"]["width"] == 480
+    assert without_caption["image/png"]["alt"] == "Figure `keywords`"
+    assert cite.cited == ["frame-frequency", "keywords"]

@@ -276,6 +276,34 @@ def test_export_html_is_self_contained_and_deterministic(tmp_path):
     assert "$p &lt; 0.05$" in page  # math stays readable as its source
 
 
+def test_export_html_gives_figures_their_alt_text(tmp_path):
+    class Images(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.attrs = []
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "img":
+                self.attrs.append(dict(attrs))
+
+    alt = 'Figure `frame-frequency`: Frames per 1,000 words; "other" & <rare> last.'
+    described = nbformat.v4.new_output("display_data", data={"image/png": PNG, "text/plain": "<Image>"},
+                                       metadata={"image/png": {"width": 480, "alt": alt}})
+    plain = nbformat.v4.new_output("display_data", data={"image/png": PNG, "text/plain": "<Figure>"})
+    nb = new_notebook(cells=[new_markdown_cell("# The study"),
+                             new_code_cell("show()", outputs=[described, plain])])
+    nbformat.write(nb, tmp_path / "07-study.ipynb")
+    first = pipeline.export_html(tmp_path / "07-study.ipynb", tmp_path / "a.html").read_bytes()
+    assert pipeline.export_html(tmp_path / "07-study.ipynb", tmp_path / "b.html").read_bytes() == first
+    page = first.decode("utf-8")
+    images = Images()
+    images.feed(page)
+    assert [image["src"] for image in images.attrs] == [f"data:image/png;base64,{PNG}"] * 2
+    assert images.attrs[0]["alt"] == alt and images.attrs[0]["width"] == "480"
+    assert images.attrs[1]["alt"] == "No description has been provided for this image"
+    assert "&lt;rare&gt;" in page and "<rare>" not in page
+
+
 @pytest.mark.notebooks
 def test_cli_failing_notebook_is_one_line_on_stderr(suite, tmp_path, monkeypatch, capsys):
     (tmp_path / "control" / "fail").touch()
