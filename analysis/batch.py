@@ -48,6 +48,7 @@ import hashlib
 import importlib
 import json
 import logging
+import math
 import sys
 import warnings
 from collections.abc import Callable, Iterable, Mapping
@@ -79,14 +80,17 @@ MEASURES: dict[str, str] = {
 }
 #: The measures :func:`analyse` runs when none are named (issue 8 of the suite).
 DEFAULT_MEASURES = ("framing", "actors", "sentiment", "stance", "voices")
-#: Documents per Dask partition (one task). Fifty articles of 500-1,500
-#: words are 25-75k words and a few MB of tables: small enough to bound a
-#: worker's memory (about 220 MB per worker on the benchmark corpus), large
-#: enough that the cost of a task on a Dask worker (scheduling, sizing and
-#: serialising its tables; some 10-25 ms, the work of a few articles) stays a
-#: small share of it. Measured with benchmarks/bench_corpus.py --partition-size:
-#: 2 workers ran 1.36-1.43 times the serial speed with 20, 1.43-1.55 with 50.
-PARTITION_SIZE = 50
+#: Most documents per partition (one Dask task). Partitions are cut equal,
+#: as many per worker (:func:`_partitions`). A task costs some 10 ms of
+#: scheduling, sizing and serialising on a 2-core machine whatever its size,
+#: so fewer, larger tasks run faster; memory grows with the partition only by
+#: its tables (250 articles of 500-1,500 words: about 5 MB), the articles
+#: being read one at a time. Measured with 2 workers on the benchmark corpus
+#: (935 articles; 10 paired runs; benchmarks/bench_corpus.py --partition-size
+#: and a paired comparison in one process): median speed-up over the serial
+#: run 1.63 with 50 documents per partition, 1.78 with 120, 1.82 with 250;
+#: peak memory per worker 208 MB with 50, 228 MB with 120, 232-238 MB with 250.
+PARTITION_SIZE = 250
 #: Dask's local schedulers accepted as ``scheduler=`` names.
 LOCAL_SCHEDULERS = ("processes", "threads", "synchronous", "sync", "single-threaded")
 #: Seconds to wait for a remote scheduler to answer before giving up.
@@ -292,8 +296,24 @@ def _run_serial(refs, funcs, partition_size: int, progress) -> list:
     return out
 
 
-def _partitions(refs, partition_size: int) -> list[list[DocumentRef]]:
-    return [list(refs[i:i + partition_size]) for i in range(0, len(refs), partition_size)]
+def _partitions(refs, partition_size: int, slots: int = 1) -> list[list[DocumentRef]]:
+    """Consecutive partitions of the documents, in order, of near-equal size.
+
+    The number of partitions is the smallest multiple of ``slots`` (the
+    worker threads that will run them) that keeps every partition at most
+    ``partition_size`` documents; sizes then differ by at most one document.
+    Equal partitions, as many per worker, finish at nearly the same time; a
+    last short partition, or one more partition than the workers can share
+    out evenly, would leave a worker idle at the end.
+
+    Example:
+        >>> [len(p) for p in _partitions(list(range(230)), 50, 2)]
+        [38, 38, 39, 38, 38, 39]
+    """
+    refs = list(refs)
+    count = slots * math.ceil(len(refs) / (slots * partition_size))
+    bounds = [len(refs) * i // count for i in range(count + 1)] if count else [0]
+    return [refs[a:b] for a, b in zip(bounds, bounds[1:]) if b > a]
 
 
 class _Plan:
@@ -302,21 +322,23 @@ class _Plan:
     def __init__(self, funcs):
         self.funcs = funcs
 
-    def __call__(self, refs: Iterable[DocumentRef]) -> list:
-        return _analyse_partition(refs, self.funcs)
+    def __call__(self, parts: Iterable[list[DocumentRef]]) -> list:
+        """Analyse the partitions of one bag partition (one partition each: see :func:`_graph`)."""
+        return [result for refs in parts for result in _analyse_partition(refs, self.funcs)]
+
+
+def _graph(parts: list[list[DocumentRef]], funcs) -> list:
+    """One Dask task per partition, from a bag holding one partition (a list of references) each."""
+    import dask.bag as db
+
+    return db.from_sequence(parts, partition_size=1).map_partitions(_Plan(funcs)).to_delayed()
 
 
 def _run_dask(refs, funcs, *, workers: int, scheduler, partition_size: int, progress) -> list:
-    import dask.bag as db
-
-    sizes = [len(p) for p in _partitions(refs, partition_size)]
-    bag = db.from_sequence(refs, partition_size=partition_size).map_partitions(_Plan(funcs))
-    if bag.npartitions != len(sizes):
-        sizes = [len(refs)] if bag.npartitions == 1 else [partition_size] * bag.npartitions
-    delayed = bag.to_delayed()
     if isinstance(scheduler, str) and scheduler in LOCAL_SCHEDULERS:
         import dask
 
+        delayed = _graph(_partitions(refs, partition_size, workers), funcs)
         if (sys.stderr.isatty() if progress is None else progress):
             from dask.diagnostics import ProgressBar
 
@@ -329,7 +351,7 @@ def _run_dask(refs, funcs, *, workers: int, scheduler, partition_size: int, prog
 
     if scheduler is None:
         with local_cluster(workers) as cluster, Client(cluster) as client:
-            return _gather(client, delayed, sizes, progress)
+            return _gather(client, refs, funcs, partition_size, progress)
     if isinstance(scheduler, str):
         try:
             client = Client(scheduler, timeout=CONNECT_TIMEOUT)
@@ -337,9 +359,9 @@ def _run_dask(refs, funcs, *, workers: int, scheduler, partition_size: int, prog
             raise InputError(f"cannot connect to the Dask scheduler at {scheduler} "
                              f"({exc})") from None
         with client:
-            return _gather(client, delayed, sizes, progress)
+            return _gather(client, refs, funcs, partition_size, progress)
     if isinstance(scheduler, Client):
-        return _gather(scheduler, delayed, sizes, progress)
+        return _gather(scheduler, refs, funcs, partition_size, progress)
     raise InputError(f"scheduler must be None, an address such as 'tcp://host:8786', one of "
                      f"{', '.join(LOCAL_SCHEDULERS)}, or a distributed.Client, not {scheduler!r}")
 
@@ -370,11 +392,16 @@ def local_cluster(workers: int):
                             dashboard_address=None, silence_logs=logging.ERROR)
 
 
-def _gather(client, delayed, sizes, progress) -> list:
-    """Collect partition results as they finish, releasing each from the cluster at once."""
+def _gather(client, refs, funcs, partition_size: int, progress) -> list:
+    """Run the partitions on a cluster, as many per worker thread; collect results as they finish.
+
+    Each result is released from the cluster as soon as it is collected.
+    """
     from distributed import as_completed
 
-    futures = client.compute(delayed)
+    parts = _partitions(refs, partition_size, max(1, sum(client.nthreads().values())))
+    sizes = [len(p) for p in parts]
+    futures = client.compute(_graph(parts, funcs))
     index = {f.key: i for i, f in enumerate(futures)}
     chunks: list = [None] * len(futures)
     pending = as_completed(futures, with_results=True)

@@ -99,11 +99,27 @@ def test_tables_are_in_doc_id_order(serial):
         assert ids == sorted(ids)
 
 
-@pytest.mark.parametrize("partition_size", [1, 2, 5])
-def test_dask_synchronous_equals_serial_for_any_partitioning(sample, serial, partition_size):
-    out = batch.analyse(sample, MEASURES, workers=1, scheduler="synchronous",
+@pytest.mark.parametrize("partition_size, workers", [(1, 1), (2, 1), (5, 1), (4, 2), (2, 3)])
+def test_dask_synchronous_equals_serial_for_any_partitioning(sample, serial, partition_size, workers):
+    out = batch.analyse(sample, MEASURES, workers=workers, scheduler="synchronous",
                         partition_size=partition_size)
     _assert_identical(serial, out)
+
+
+def test_partitions_are_equal_and_as_many_per_worker():
+    docs = list(range(230))
+    # serially: ceil(230 / 50) = 5 partitions of 46
+    assert [len(p) for p in batch._partitions(docs, 50)] == [46] * 5
+    # 2 workers: 6 partitions (3 each), cut at 230 * i // 6 = 38, 76, 115, 153, 191
+    parts = batch._partitions(docs, 50, 2)
+    assert [len(p) for p in parts] == [38, 38, 39, 38, 38, 39]
+    assert [d for p in parts for d in p] == docs
+    # 5 documents, at most 2 per partition, 3 workers: 3 * ceil(5 / 6) = 3 partitions,
+    # cut at 5 // 3 = 1 and 10 // 3 = 3
+    assert [len(p) for p in batch._partitions(docs[:5], 2, 3)] == [1, 2, 2]
+    # fewer documents than workers: no empty partition
+    assert batch._partitions(docs[:1], 50, 4) == [[0]]
+    assert batch._partitions([], 50, 2) == []
 
 
 #: A cheap subset for the runs that start their own processes (each imports what it runs).
