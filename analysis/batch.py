@@ -86,10 +86,12 @@ DEFAULT_MEASURES = ("framing", "actors", "sentiment", "stance", "voices")
 #: so fewer, larger tasks run faster; memory grows with the partition only by
 #: its tables (250 articles of 500-1,500 words: about 5 MB), the articles
 #: being read one at a time. Measured with 2 workers on the benchmark corpus
-#: (935 articles; 10 paired runs; benchmarks/bench_corpus.py --partition-size
-#: and a paired comparison in one process): median speed-up over the serial
-#: run 1.63 with 50 documents per partition, 1.78 with 120, 1.82 with 250;
-#: peak memory per worker 208 MB with 50, 228 MB with 120, 232-238 MB with 250.
+#: (935 articles), ``benchmarks/bench_corpus.py --repeats 8 --compare-sizes 50
+#: 120 468``: median speed-up over the serial run 1.70 with 50 documents per
+#: partition, 1.77 with 120, 1.85 with 250 and 1.88 with 468 (one task per
+#: worker); peak memory per worker 208 MB with 50, 232-238 MB with 250,
+#: 273-277 MB with 468. 250 keeps two tasks per worker on that corpus, so
+#: that a worker slowed by other jobs leaves its second one to the other.
 PARTITION_SIZE = 250
 #: Dask's local schedulers accepted as ``scheduler=`` names.
 LOCAL_SCHEDULERS = ("processes", "threads", "synchronous", "sync", "single-threaded")

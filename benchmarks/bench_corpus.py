@@ -26,6 +26,9 @@ parallel / serial (median of the paired runs), and the peak resident memory
 of each worker process and of this process, sampled while they run.
 ``--profile`` adds each measure alone, serially (one run each), to show where
 the time goes; ``documents`` alone is reading, parsing and tokenising.
+``--compare-sizes 50 120 ...`` also runs the workers with those partition
+sizes in every repeat and prints the median speed-up of each, paired with the
+same serial runs (the source of :data:`analysis.batch.PARTITION_SIZE`).
 Targets (corpus issue): serial >= NLTK, parallel >= 1.7 x serial with 2
 workers, < 400 MB peak per worker.
 """
@@ -128,6 +131,8 @@ def main() -> None:
     parser.add_argument("--measures", nargs="*", default=list(batch.DEFAULT_MEASURES))
     parser.add_argument("--partition-size", type=int, default=batch.PARTITION_SIZE)
     parser.add_argument("--profile", action="store_true", help="also time each measure alone")
+    parser.add_argument("--compare-sizes", type=int, nargs="*", default=[], metavar="N",
+                        help="also run the workers with these partition sizes in every repeat")
     args = parser.parse_args()
     measures = available(args.measures)
     load = os.getloadavg()  # the machines are shared: other jobs slow every run alike
@@ -150,6 +155,7 @@ def main() -> None:
         cold = time.perf_counter() - start
         size = args.partition_size
         times: dict[str, list[float]] = {"nltk": [], "serial": [], "parallel": []}
+        by_size: dict[int, list[float]] = {}  # --compare-sizes: speed-ups paired with each serial run
         with batch.local_cluster(args.workers) as cluster, Client(cluster) as client:
             k = args.workers * 2  # warm-up: imports and lexicons loaded on every worker
             warm = corpus.Corpus(docs.refs[:k], docs.metadata.iloc[:k])
@@ -163,6 +169,12 @@ def main() -> None:
                 with workers:
                     times["parallel"] += timed(lambda: batch.analyse(
                         docs, measures, scheduler=client, partition_size=size), 1)
+                # other partition sizes, in turn forwards and backwards from repeat to repeat
+                order = args.compare_sizes if len(times["serial"]) % 2 else args.compare_sizes[::-1]
+                for other in order:
+                    secs = timed(lambda: batch.analyse(docs, measures, scheduler=client,
+                                                       partition_size=other), 1)[0]
+                    by_size.setdefault(other, []).append(times["serial"][-1] / secs)
         base, serial, parallel = (statistics.median(times[k])
                                   for k in ("nltk", "serial", "parallel"))
         speedups = [s / p for s, p in zip(times["serial"], times["parallel"])]
@@ -181,6 +193,9 @@ def main() -> None:
               f"{', '.join(f'{p:.1f}' for p in workers.peaks())} MB (target < {TARGET_PEAK_MB}); "
               f"this process during the serial runs: {driver.peaks()[0]:.1f} MB "
               f"(it holds every result table)")
+        for other, ratios in sorted(by_size.items()):
+            print(f"partition size {other}: {args.workers} workers / serial {statistics.median(ratios):.2f} "
+                  f"(paired runs: {', '.join(f'{x:.2f}' for x in ratios)})")
         if args.profile:
             print(f"{'measure alone, serial':<48} {'seconds':>8} {'words/s':>10}")
             for name in ["documents", *measures]:  # one run each: a breakdown, not a target
