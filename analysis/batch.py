@@ -12,19 +12,22 @@ Execution
     ``workers=1`` runs a plain loop in this process. ``workers=N`` partitions
     the documents with :mod:`dask.bag` (Rocklin 2015) and runs the partitions
     on a :class:`distributed.LocalCluster` of ``N`` single-threaded worker
-    processes; ``scheduler="tcp://host:port"`` or a :class:`distributed.Client`
-    runs the same task graph on an existing cluster, and ``scheduler=
-    "processes"`` uses Dask's local multiprocessing scheduler instead. Each
-    task reads its documents from their paths (only references travel in the
-    graph), analyses them one at a time, and returns their tables, so a
-    worker's memory is bounded by the partition size, not by the corpus.
+    processes (:func:`local_cluster`); ``scheduler="tcp://host:port"`` or a
+    :class:`distributed.Client` runs the same task graph on an existing
+    cluster, and ``scheduler="processes"`` uses Dask's local multiprocessing
+    scheduler instead. Each task reads its documents from their paths (only
+    references travel in the graph), analyses them one at a time, and returns
+    their tables, so a worker's memory is bounded by the partition size, not
+    by the corpus. Partitions are cut equal, and as many per worker thread,
+    so that the workers run out of work together (:func:`_partitions`).
 
     Each task concatenates its documents' tables per measure (shipping a few
     large tables rather than many small ones), and the partitions' tables are
-    concatenated in order, skipping empty ones. The serial run goes through
-    the same partitions in a plain loop, so its result is identical to that of
-    any scheduler, value for value and dtype for dtype; the tests also check
-    that the partition size does not change the result.
+    concatenated in order, skipping empty ones; the serial run goes through
+    its partitions in a plain loop. Concatenation in order makes the result
+    independent of the partitioning, so a run on any scheduler is identical
+    to the serial run, value for value and dtype for dtype; the tests check
+    this for several partitionings.
 
 Bad documents
     A document that cannot be read or parsed, or on which a measure raises an
@@ -333,7 +336,9 @@ def _graph(parts: list[list[DocumentRef]], funcs) -> list:
     """One Dask task per partition, from a bag holding one partition (a list of references) each."""
     import dask.bag as db
 
-    return db.from_sequence(parts, partition_size=1).map_partitions(_Plan(funcs)).to_delayed()
+    # named "analyse-<hash>" on a dashboard, rather than after the callable's repr
+    bag = db.from_sequence(parts, partition_size=1).map_partitions(_Plan(funcs), token="analyse")
+    return bag.to_delayed()
 
 
 def _run_dask(refs, funcs, *, workers: int, scheduler, partition_size: int, progress) -> list:
@@ -353,7 +358,7 @@ def _run_dask(refs, funcs, *, workers: int, scheduler, partition_size: int, prog
 
     if scheduler is None:
         with local_cluster(workers) as cluster, Client(cluster) as client:
-            return _gather(client, refs, funcs, partition_size, progress)
+            return _run_on_cluster(client, refs, funcs, partition_size, progress)
     if isinstance(scheduler, str):
         try:
             client = Client(scheduler, timeout=CONNECT_TIMEOUT)
@@ -361,9 +366,9 @@ def _run_dask(refs, funcs, *, workers: int, scheduler, partition_size: int, prog
             raise InputError(f"cannot connect to the Dask scheduler at {scheduler} "
                              f"({exc})") from None
         with client:
-            return _gather(client, refs, funcs, partition_size, progress)
+            return _run_on_cluster(client, refs, funcs, partition_size, progress)
     if isinstance(scheduler, Client):
-        return _gather(scheduler, refs, funcs, partition_size, progress)
+        return _run_on_cluster(scheduler, refs, funcs, partition_size, progress)
     raise InputError(f"scheduler must be None, an address such as 'tcp://host:8786', one of "
                      f"{', '.join(LOCAL_SCHEDULERS)}, or a distributed.Client, not {scheduler!r}")
 
@@ -394,7 +399,7 @@ def local_cluster(workers: int):
                             dashboard_address=None, silence_logs=logging.ERROR)
 
 
-def _gather(client, refs, funcs, partition_size: int, progress) -> list:
+def _run_on_cluster(client, refs, funcs, partition_size: int, progress) -> list:
     """Run the partitions on a cluster, as many per worker thread; collect results as they finish.
 
     Each result is released from the cluster as soon as it is collected.
