@@ -316,8 +316,10 @@ def _partitions(refs, partition_size: int, slots: int = 1) -> list[list[Document
         [38, 38, 39, 38, 38, 39]
     """
     refs = list(refs)
+    if not refs:
+        return []
     count = slots * math.ceil(len(refs) / (slots * partition_size))
-    bounds = [len(refs) * i // count for i in range(count + 1)] if count else [0]
+    bounds = [len(refs) * i // count for i in range(count + 1)]
     return [refs[a:b] for a, b in zip(bounds, bounds[1:]) if b > a]
 
 
